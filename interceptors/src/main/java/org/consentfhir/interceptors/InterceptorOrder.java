@@ -1,0 +1,13 @@
+package org.consentfhir.interceptors;
+
+/**
+ * The order of every interceptor of this server, in one place. HAPI calls hooks of the same
+ * pointcut from the lowest order to the highest; HAPI's own interceptors use order 0.
+ */
+public final class InterceptorOrder {
+
+	/** Conformance to declared profiles is checked after any policy has let a write through. */
+	public static final int PROFILE_VALIDATION = 500;
+
+	private InterceptorOrder() {}
+}

@@ -1,0 +1,29 @@
+package org.consentfhir;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.data.jpa.JpaRepositoriesAutoConfiguration;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * The consent-first FHIR R4 server: HAPI FHIR JPA storage behind a HAPI RestfulServer at {@code /fhir}.
+ *
+ * <p>Spring Boot's own JPA auto-configuration is switched off: HAPI brings its entities, repositories and
+ * entity manager factory, wired in {@link org.consentfhir.storage.JpaStorageConfig}. The Elasticsearch
+ * client that HAPI's Hibernate Search dependency brings along is never used: full-text search is local Lucene.
+ */
+@SpringBootApplication(
+		exclude = {
+			HibernateJpaAutoConfiguration.class,
+			JpaRepositoriesAutoConfiguration.class,
+			ElasticsearchRestClientAutoConfiguration.class
+		})
+@ConfigurationPropertiesScan
+public class ConsentFhirServer {
+
+	public static void main(String[] args) {
+		SpringApplication.run(ConsentFhirServer.class, args);
+	}
+}

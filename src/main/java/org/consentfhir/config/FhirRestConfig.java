@@ -1,0 +1,114 @@
+package org.consentfhir.config;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.openapi.OpenApiInterceptor;
+import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import ca.uhn.fhir.validation.IValidatorModule;
+import java.util.List;
+import org.consentfhir.interceptors.policy.PolicyInterceptor;
+import org.consentfhir.interceptors.validation.DeclaredProfileValidatingInterceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.util.StringUtils;
+
+/**
+ * The FHIR REST endpoint: HAPI's R4 JPA configuration (DAOs, search, validation support, Batch2 jobs
+ * for reindexing, over HAPI's in-memory message broker) behind one {@link RestfulServer} mounted at {@code /fhir/*}.
+ *
+ * <p>Left out on purpose: clinical reasoning, MDM, Elasticsearch, CDS hooks, GraphQL, bulk import,
+ * the terminology uploader and the tester web app.
+ */
+@Configuration
+@Import({
+	JpaR4Config.class,
+	HapiJpaConfig.class,
+	ThreadPoolFactoryConfig.class,
+	JpaBatch2Config.class,
+	Batch2JobsConfig.class,
+	SubscriptionChannelConfig.class
+})
+public class FhirRestConfig {
+
+	private static final Logger log = LoggerFactory.getLogger(FhirRestConfig.class);
+
+	@Bean
+	public DeclaredProfileValidatingInterceptor declaredProfileValidatingInterceptor(
+			IValidationSupport validationSupport,
+			@Qualifier("myInstanceValidator") IValidatorModule instanceValidator,
+			IInterceptorService storageInterceptors) {
+		DeclaredProfileValidatingInterceptor interceptor = new DeclaredProfileValidatingInterceptor(
+				validationSupport.getFhirContext(), validationSupport, instanceValidator);
+		storageInterceptors.registerInterceptor(interceptor);
+		return interceptor;
+	}
+
+	@Bean
+	public RestfulServer restfulServer(
+			IFhirSystemDao<?, ?> systemDao,
+			DaoRegistry daoRegistry,
+			ResourceProviderFactory resourceProviderFactory,
+			JpaSystemProvider<?, ?> systemProvider,
+			JpaStorageSettings storageSettings,
+			ISearchParamRegistry searchParamRegistry,
+			IValidationSupport validationSupport,
+			DatabaseBackedPagingProvider pagingProvider,
+			List<PolicyInterceptor> policyInterceptors,
+			FhirServerProperties properties) {
+		RestfulServer server = new RestfulServer(systemDao.getContext());
+		server.setImplementationDescription(properties.implementationDescription());
+		server.registerProviders(resourceProviderFactory.createProviders());
+		server.registerProvider(systemProvider);
+		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
+				server, systemDao, storageSettings, searchParamRegistry, validationSupport));
+
+		pagingProvider.setDefaultPageSize(properties.defaultPageSize());
+		pagingProvider.setMaximumPageSize(properties.maxPageSize());
+		server.setPagingProvider(pagingProvider);
+		server.setDefaultResponseEncoding(EncodingEnum.JSON);
+		server.setServerAddressStrategy(
+				StringUtils.hasText(properties.publicBaseUrl())
+						? new HardcodedServerAddressStrategy(properties.publicBaseUrl())
+						: new IncomingRequestAddressStrategy());
+
+		server.registerInterceptor(new ResponseHighlighterInterceptor());
+		server.registerInterceptor(new OpenApiInterceptor());
+		if (properties.policyEnabled()) {
+			policyInterceptors.forEach(server::registerInterceptor);
+		} else {
+			log.warn("fhir.server.policy-enabled=false: {} policy interceptors are NOT registered", policyInterceptors.size());
+		}
+		return server;
+	}
+
+	@Bean
+	public ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer restfulServer) {
+		ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(restfulServer, "/fhir/*");
+		registration.setName("fhir");
+		registration.setLoadOnStartup(1);
+		return registration;
+	}
+}

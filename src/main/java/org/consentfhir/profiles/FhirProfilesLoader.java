@@ -1,0 +1,122 @@
+package org.consentfhir.profiles;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * Loads this project's conformance resources ({@code fhir-profiles/*.json}: StructureDefinitions,
+ * ValueSets, CodeSystems, SearchParameters) into the FHIR store at start-up.
+ *
+ * <p>Stored resources are served like any other ({@code GET /fhir/StructureDefinition/…}) and are
+ * part of HAPI's validation support chain through its JPA-backed support, which also generates
+ * snapshots for differential-only profiles. A resource is written only when it differs from the
+ * stored copy, so a restart does not add versions.
+ */
+@Component
+class FhirProfilesLoader implements ApplicationRunner {
+
+	static final String LOCATION = "classpath*:fhir-profiles/*.json";
+	private static final Logger log = LoggerFactory.getLogger(FhirProfilesLoader.class);
+
+	private final FhirContext fhirContext;
+	private final DaoRegistry daoRegistry;
+	private final IValidationSupport validationSupport;
+	private final SearchParamRegistryImpl searchParamRegistry;
+
+	FhirProfilesLoader(
+			FhirContext fhirContext,
+			DaoRegistry daoRegistry,
+			IValidationSupport validationSupport,
+			SearchParamRegistryImpl searchParamRegistry) {
+		this.fhirContext = fhirContext;
+		this.daoRegistry = daoRegistry;
+		this.validationSupport = validationSupport;
+		this.searchParamRegistry = searchParamRegistry;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) throws IOException {
+		int written = 0;
+		List<Resource> resources = readAll();
+		for (Resource resource : resources) {
+			if (storeIfChanged(resource)) {
+				written++;
+			}
+		}
+		searchParamRegistry.forceRefresh();
+		validationSupport.invalidateCaches();
+		log.info("Loaded {} conformance resources from fhir-profiles/ ({} written)", resources.size(), written);
+	}
+
+	List<Resource> readAll() throws IOException {
+		org.springframework.core.io.Resource[] files =
+				new PathMatchingResourcePatternResolver().getResources(LOCATION);
+		Arrays.sort(files, Comparator.comparing(org.springframework.core.io.Resource::getFilename));
+		var parser = fhirContext.newJsonParser();
+		return Arrays.stream(files).map(file -> {
+					try (InputStream in = file.getInputStream()) {
+						Resource resource = (Resource) parser.parseResource(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+						if (!resource.hasIdElement() || resource.getIdElement().getIdPart() == null) {
+							throw new IllegalStateException("fhir-profiles/" + file.getFilename() + " has no id");
+						}
+						return resource;
+					} catch (IOException e) {
+						throw new IllegalStateException("Cannot read fhir-profiles/" + file.getFilename(), e);
+					}
+				})
+				.toList();
+	}
+
+	private boolean storeIfChanged(Resource resource) {
+		@SuppressWarnings("unchecked")
+		IFhirResourceDao<Resource> dao = daoRegistry.getResourceDao((Class<Resource>) resource.getClass());
+		SystemRequestDetails request = new SystemRequestDetails();
+		Resource stored = readOrNull(dao, resource, request);
+		if (stored != null && sameContent(stored, resource)) {
+			return false;
+		}
+		dao.update(resource, request);
+		return true;
+	}
+
+	private static Resource readOrNull(IFhirResourceDao<Resource> dao, Resource resource, SystemRequestDetails request) {
+		try {
+			return dao.read(resource.getIdElement().toUnqualifiedVersionless(), request);
+		} catch (ResourceNotFoundException | ResourceGoneException e) {
+			return null;
+		}
+	}
+
+	private static boolean sameContent(Resource stored, Resource candidate) {
+		Resource a = stored.copy();
+		Resource b = candidate.copy();
+		a.setMeta(null);
+		b.setMeta(null);
+		a.setIdElement(b.getIdElement().toUnqualifiedVersionless());
+		b.setIdElement(b.getIdElement().toUnqualifiedVersionless());
+		if (a instanceof org.hl7.fhir.r4.model.DomainResource da && b instanceof org.hl7.fhir.r4.model.DomainResource db) {
+			da.setText(null);
+			db.setText(null);
+		}
+		return a.equalsDeep(b);
+	}
+}
