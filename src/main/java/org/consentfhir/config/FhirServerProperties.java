@@ -13,6 +13,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param publicBaseUrl  the base URL clients see (behind a proxy); empty means "from the incoming request"
  * @param maxRequestSize request bodies above this size are refused with 413
+ * @param maxBodyNestingDepth JSON objects/arrays or XML elements nested deeper than this are refused with 400
  * @param defaultPageSize search page size when the client gives no {@code _count}
  * @param maxPageSize    the largest {@code _count} honoured
  * @param policyEnabled  registers this project's policy interceptors; off only for "policy off" benchmark runs
@@ -22,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
 public record FhirServerProperties(
 		String publicBaseUrl,
 		DataSize maxRequestSize,
+		@Min(8) @Max(900) int maxBodyNestingDepth,
 		@Min(1) @Max(1000) int defaultPageSize,
 		@Min(1) @Max(5000) int maxPageSize,
 		boolean policyEnabled,

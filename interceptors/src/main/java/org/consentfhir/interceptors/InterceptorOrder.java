@@ -6,6 +6,9 @@ package org.consentfhir.interceptors;
  */
 public final class InterceptorOrder {
 
+	/** Unsafe request bodies are refused before anything else looks at them. */
+	public static final int REQUEST_BODY_GUARD = -1000;
+
 	/** Conformance to declared profiles is checked after any policy has let a write through. */
 	public static final int PROFILE_VALIDATION = 500;
 
