@@ -4,6 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.data.jpa.JpaRepositoriesAutoConfiguration;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -12,13 +13,16 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  *
  * <p>Spring Boot's own JPA auto-configuration is switched off: HAPI brings its entities, repositories and
  * entity manager factory, wired in {@link org.consentfhir.storage.JpaStorageConfig}. The Elasticsearch
- * client that HAPI's Hibernate Search dependency brings along is never used: full-text search is local Lucene.
+ * client that HAPI's Hibernate Search dependency brings along is never used (full-text search is local
+ * Lucene), and Flyway, also on the class path through HAPI, never touches the database: HAPI's own
+ * migrator owns the schema.
  */
 @SpringBootApplication(
 		exclude = {
 			HibernateJpaAutoConfiguration.class,
 			JpaRepositoriesAutoConfiguration.class,
-			ElasticsearchRestClientAutoConfiguration.class
+			ElasticsearchRestClientAutoConfiguration.class,
+			FlywayAutoConfiguration.class
 		})
 @ConfigurationPropertiesScan
 public class ConsentFhirServer {

@@ -24,6 +24,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.validation.IValidatorModule;
 import java.util.List;
+import org.consentfhir.interceptors.http.IfMatchPreconditionInterceptor;
 import org.consentfhir.interceptors.inputguard.RequestBodyGuardInterceptor;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
 import org.consentfhir.interceptors.validation.DeclaredProfileValidatingInterceptor;
@@ -96,6 +97,7 @@ public class FhirRestConfig {
 						: new IncomingRequestAddressStrategy());
 
 		server.registerInterceptor(new RequestBodyGuardInterceptor(properties.maxBodyNestingDepth()));
+		server.registerInterceptor(new IfMatchPreconditionInterceptor());
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		server.registerInterceptor(new OpenApiInterceptor());
 		if (properties.policyEnabled()) {

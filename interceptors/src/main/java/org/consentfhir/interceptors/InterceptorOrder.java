@@ -9,6 +9,9 @@ public final class InterceptorOrder {
 	/** Unsafe request bodies are refused before anything else looks at them. */
 	public static final int REQUEST_BODY_GUARD = -1000;
 
+	/** HTTP status mapping for the FHIR specification; it only rewrites outgoing errors. */
+	public static final int HTTP_CONFORMANCE = 900;
+
 	/** Conformance to declared profiles is checked after any policy has let a write through. */
 	public static final int PROFILE_VALIDATION = 500;
 

@@ -1,0 +1,48 @@
+package org.consentfhir.testsupport;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * A fresh PostgreSQL database for the PostgreSQL tier, created once per test JVM on the server
+ * named by {@code FHIR_TEST_PG_URL} (default the local cluster, user {@code postgres}). Databases
+ * are named {@code consentfhir_test_*}; {@code .ci/run} drops old ones before a run.
+ */
+public final class PostgresDatabase {
+
+	private static final String SERVER_URL = env("FHIR_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/");
+	private static final String USER = env("FHIR_TEST_PG_USER", "postgres");
+	private static final String PASSWORD = env("FHIR_TEST_PG_PASSWORD", "");
+	private static String databaseUrl;
+
+	private PostgresDatabase() {}
+
+	public static synchronized String url() {
+		if (databaseUrl == null) {
+			String name = "consentfhir_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+			try (Connection connection = DriverManager.getConnection(SERVER_URL + "postgres", USER, PASSWORD);
+					Statement statement = connection.createStatement()) {
+				statement.execute("CREATE DATABASE " + name);
+			} catch (SQLException e) {
+				throw new IllegalStateException("PostgreSQL tier needs a PostgreSQL server at " + SERVER_URL, e);
+			}
+			databaseUrl = SERVER_URL + name;
+		}
+		return databaseUrl;
+	}
+
+	public static void register(DynamicPropertyRegistry registry) {
+		registry.add("spring.datasource.url", PostgresDatabase::url);
+		registry.add("spring.datasource.username", () -> USER);
+		registry.add("spring.datasource.password", () -> PASSWORD);
+	}
+
+	private static String env(String name, String fallback) {
+		String value = System.getenv(name);
+		return value == null || value.isBlank() ? fallback : value;
+	}
+}
