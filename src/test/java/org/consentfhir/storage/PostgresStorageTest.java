@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * database: HAPI's migrations creating the schema, inline storage, transaction rollback, search SQL.
  */
 @Tag("postgres")
+@EnabledIf("org.consentfhir.testsupport.PostgresDatabase#available")
 @SpringBootTest(classes = ConsentFhirServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PostgresStorageTest {
 
@@ -66,7 +68,7 @@ class PostgresStorageTest {
 	void createsTheSchemaWithHapisMigrationTasks() {
 		assertThat(databaseKind).isEqualTo(DatabaseKind.POSTGRES);
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		Integer applied = jdbc.queryForObject("SELECT count(*) FROM fly_hfj_migration WHERE success", Integer.class);
+		Integer applied = jdbc.queryForObject("SELECT count(*) FROM \"FLY_HFJ_MIGRATION\" WHERE \"success\"", Integer.class);
 		assertThat(applied).isPositive();
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM information_schema.tables WHERE table_name = 'hfj_resource'",
 						Integer.class))

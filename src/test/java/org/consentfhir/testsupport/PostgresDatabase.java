@@ -11,6 +11,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * A fresh PostgreSQL database for the PostgreSQL tier, created once per test JVM on the server
  * named by {@code FHIR_TEST_PG_URL} (default the local cluster, user {@code postgres}). Databases
  * are named {@code consentfhir_test_*}; {@code .ci/run} drops old ones before a run.
+ *
+ * <p>Without a reachable server the tier is skipped with a message, unless
+ * {@code FHIR_TEST_PG_REQUIRED=true} (set by {@code .ci/run} where PostgreSQL is installed), which
+ * turns an unreachable server into a failure.
  */
 public final class PostgresDatabase {
 
@@ -33,6 +37,21 @@ public final class PostgresDatabase {
 			databaseUrl = SERVER_URL + name;
 		}
 		return databaseUrl;
+	}
+
+	/** JUnit {@code @EnabledIf} condition of the PostgreSQL tier. */
+	public static boolean available() {
+		try (Connection connection = DriverManager.getConnection(SERVER_URL + "postgres", USER, PASSWORD)) {
+			return connection.isValid(5);
+		} catch (SQLException e) {
+			if (Boolean.parseBoolean(System.getenv("FHIR_TEST_PG_REQUIRED"))) {
+				throw new IllegalStateException("FHIR_TEST_PG_REQUIRED is set but PostgreSQL at " + SERVER_URL
+						+ " is unreachable", e);
+			}
+			System.err.println("PostgreSQL at " + SERVER_URL + " is unreachable (" + e.getMessage()
+					+ "): the PostgreSQL tier is SKIPPED");
+			return false;
+		}
 	}
 
 	public static void register(DynamicPropertyRegistry registry) {
