@@ -6,6 +6,8 @@ import org.springframework.boot.autoconfigure.data.jpa.JpaRepositoriesAutoConfig
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
+import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
@@ -15,14 +17,17 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * entity manager factory, wired in {@link org.consentfhir.storage.JpaStorageConfig}. The Elasticsearch
  * client that HAPI's Hibernate Search dependency brings along is never used (full-text search is local
  * Lucene), and Flyway, also on the class path through HAPI, never touches the database: HAPI's own
- * migrator owns the schema.
+ * migrator owns the schema. HAPI runs its own Quartz schedulers and renders no Thymeleaf pages, so
+ * Boot's auto-configuration of both stays off.
  */
 @SpringBootApplication(
 		exclude = {
 			HibernateJpaAutoConfiguration.class,
 			JpaRepositoriesAutoConfiguration.class,
 			ElasticsearchRestClientAutoConfiguration.class,
-			FlywayAutoConfiguration.class
+			FlywayAutoConfiguration.class,
+			QuartzAutoConfiguration.class,
+			ThymeleafAutoConfiguration.class
 		})
 @ConfigurationPropertiesScan
 public class ConsentFhirServer {

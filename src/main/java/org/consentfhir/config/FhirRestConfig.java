@@ -28,8 +28,6 @@ import org.consentfhir.interceptors.http.IfMatchPreconditionInterceptor;
 import org.consentfhir.interceptors.inputguard.RequestBodyGuardInterceptor;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
 import org.consentfhir.interceptors.validation.DeclaredProfileValidatingInterceptor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -54,8 +52,6 @@ import org.springframework.util.StringUtils;
 	SubscriptionChannelConfig.class
 })
 public class FhirRestConfig {
-
-	private static final Logger log = LoggerFactory.getLogger(FhirRestConfig.class);
 
 	@Bean
 	public DeclaredProfileValidatingInterceptor declaredProfileValidatingInterceptor(
@@ -100,11 +96,7 @@ public class FhirRestConfig {
 		server.registerInterceptor(new IfMatchPreconditionInterceptor());
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		server.registerInterceptor(new OpenApiInterceptor());
-		if (properties.policyEnabled()) {
-			policyInterceptors.forEach(server::registerInterceptor);
-		} else {
-			log.warn("fhir.server.policy-enabled=false: {} policy interceptors are NOT registered", policyInterceptors.size());
-		}
+		PolicySwitch.apply(server, policyInterceptors, properties.policyEnabled());
 		return server;
 	}
 
