@@ -118,12 +118,7 @@ class PostgresStorageTest {
 				 {"resource":{"resourceType":"Observation","status":"final","code":{"text":"pulse"},
 				  "subject":{"reference":"Patient/missing-%s"}},"request":{"method":"POST","url":"Observation"}}]}"""
 				.formatted(family, family);
-		HttpResponse<String> response = HTTP.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir"))
-						.header("Content-Type", "application/fhir+json")
-						.POST(HttpRequest.BodyPublishers.ofString(transaction))
-						.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = post("/fhir", transaction);
 		assertThat(response.statusCode()).isBetween(400, 499);
 		assertThat(response.body()).contains("OperationOutcome");
 		assertThat(count("Patient?family=" + family)).isZero();
@@ -137,15 +132,19 @@ class PostgresStorageTest {
 				 "meta":{"profile":["https://consentfhir.org/fhir/StructureDefinition/india-patient"]},
 				 "identifier":[{"system":"https://healthid.ndhm.gov.in/abha-address","value":"%s"}],
 				 "name":[{"family":"Rao"}],"gender":"male"}""".formatted(address);
-		HttpResponse<String> response = HTTP.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/Patient"))
-						.header("Content-Type", "application/fhir+json")
-						.POST(HttpRequest.BodyPublishers.ofString(body))
-						.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = post("/fhir/Patient", body);
 		assertThat(response.statusCode()).isEqualTo(422);
 		assertThat(response.body()).contains("abha-address");
 		assertThat(count("Patient?identifier=" + address)).isZero();
+	}
+
+	private HttpResponse<String> post(String path, String json) throws Exception {
+		return HTTP.send(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+						.header("Content-Type", "application/fhir+json")
+						.POST(HttpRequest.BodyPublishers.ofString(json))
+						.build(),
+				HttpResponse.BodyHandlers.ofString());
 	}
 
 	private int count(String query) {
