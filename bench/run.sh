@@ -20,6 +20,8 @@ POLICY=${POLICY:-both}
 DB=${DB:-postgres}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx640m -XX:MaxMetaspaceSize=256m -XX:+UseParallelGC}
 SERVER_ARGS=${SERVER_ARGS:-}
+# glibc gives each busy thread its own malloc arena; two arenas keep the server's native memory flat
+SERVER_MALLOC_ARENA_MAX=${SERVER_MALLOC_ARENA_MAX:-2}
 SKIP_BUNDLES_OVER_MB=${SKIP_BUNDLES_OVER_MB:-0}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-300}
 CORPUS_ONLY=${CORPUS_ONLY:-0}
@@ -144,9 +146,11 @@ fresh_db() {
 start_server() {
 	local label=$1 db=$2 policy=$3 server_log=$RUN_DIR/server-$1.log
 	local enabled=true; [ "$policy" = off ] && enabled=false
-	local -a env_args=(-u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME -u SPRING_DATASOURCE_PASSWORD)
+	local -a env_args=(MALLOC_ARENA_MAX="$SERVER_MALLOC_ARENA_MAX"
+		-u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME -u SPRING_DATASOURCE_PASSWORD)
 	if [ "$DB" = postgres ]; then
-		env_args=(SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$db" SPRING_DATASOURCE_USERNAME=postgres SPRING_DATASOURCE_PASSWORD=)
+		env_args=(MALLOC_ARENA_MAX="$SERVER_MALLOC_ARENA_MAX" SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$db"
+			SPRING_DATASOURCE_USERNAME=postgres SPRING_DATASOURCE_PASSWORD=)
 	fi
 	log "starting server [$label] on $DB database $db, policy $policy"
 	local t0; t0=$(date +%s%N)
@@ -250,7 +254,7 @@ JSON=$RESULTS_DIR/$RUN_ID.json
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 MEM_TOTAL=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 JAVA_VERSION=$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')
-SETTINGS=(PATIENTS SEED DB POLICY MIX_SECONDS WARMUP_SECONDS CONNECTIONS JAVA_OPTS SERVER_ARGS SKIP_BUNDLES_OVER_MB
+SETTINGS=(PATIENTS SEED DB POLICY MIX_SECONDS WARMUP_SECONDS CONNECTIONS JAVA_OPTS SERVER_MALLOC_ARENA_MAX SERVER_ARGS SKIP_BUNDLES_OVER_MB
 	LOAD_POLICY SYNTHEA_VERSION SYNTHEA_REFERENCE_DATE MIX_SINCE CLIENT_JAVA_OPTS GIT_REV JAR_SHA STARTED_AT)
 MACHINE=("nproc=$(nproc)" "memory=$MEM_TOTAL" "cpu=$CPU_MODEL" "java=$JAVA_VERSION" "postgresql=$PG_VERSION")
 CORPUS_FACTS=("resources=$C_ENTRIES" "bundles=$C_BUNDLES" "patients=$C_PATIENTS" "bytes=$C_BYTES" "largest_bundle_bytes=$C_LARGEST" "skipped_bundles=$C_SKIPPED")
