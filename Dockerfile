@@ -7,6 +7,6 @@ WORKDIR /opt/fhir
 COPY target/consent-fhir-server-*.jar /opt/fhir/server.jar
 ENV FHIR_STORAGE_DATA_DIR=/var/lib/fhir \
     MALLOC_ARENA_MAX=2 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+UseParallelGC"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+UseSerialGC"
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/opt/fhir/server.jar"]

@@ -18,7 +18,7 @@ WARMUP_SECONDS=${WARMUP_SECONDS:-10}
 CONNECTIONS=${CONNECTIONS:-8}
 POLICY=${POLICY:-both}
 DB=${DB:-postgres}
-JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx640m -XX:MaxMetaspaceSize=256m -XX:+UseParallelGC}
+JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx600m -XX:MaxMetaspaceSize=256m -XX:+UseSerialGC}
 SERVER_ARGS=${SERVER_ARGS:-}
 # glibc gives each busy thread its own malloc arena; two arenas keep the server's native memory flat
 SERVER_MALLOC_ARENA_MAX=${SERVER_MALLOC_ARENA_MAX:-2}
