@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.slf4j.LoggerFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -48,8 +49,8 @@ public final class PostgresDatabase {
 				throw new IllegalStateException("FHIR_TEST_PG_REQUIRED is set but PostgreSQL at " + SERVER_URL
 						+ " is unreachable", e);
 			}
-			System.err.println("PostgreSQL at " + SERVER_URL + " is unreachable (" + e.getMessage()
-					+ "): the PostgreSQL tier is SKIPPED");
+			LoggerFactory.getLogger(PostgresDatabase.class)
+					.warn("PostgreSQL at {} is unreachable ({}): the PostgreSQL tier is SKIPPED", SERVER_URL, e.getMessage());
 			return false;
 		}
 	}
