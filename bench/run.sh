@@ -9,7 +9,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 WORK=$BENCH_DIR/work
 RESULTS_DIR=$BENCH_DIR/results
-JAR=$ROOT/target/consent-fhir-server-0.1.0-SNAPSHOT.jar
+# SERVER_JAR runs another build (e.g. a reference HAPI server) through the same benchmark
+JAR=${SERVER_JAR:-$ROOT/target/consent-fhir-server-0.1.0-SNAPSHOT.jar}
 
 PATIENTS=${PATIENTS:-24}
 SEED=${SEED:-42}
@@ -83,7 +84,7 @@ client() { java $CLIENT_JAVA_OPTS "$BENCH_DIR/LoadClient.java" "$@"; }
 # field FILE PREFIX KEY: the value of KEY=... on the line "RESULT PREFIX..." of FILE
 field() { grep -m1 "^RESULT $2" "$1" | tr ' ' '\n' | sed -n "s/^$3=//p"; }
 
-RUN_ID=$(date -u +%Y-%m-%d)-$(hostname)
+RUN_ID=$(date -u +%Y-%m-%d)-$(hostname)${RESULTS_SUFFIX:+-$RESULTS_SUFFIX}
 RUN_DIR=$WORK/runs/$RUN_ID-$(date -u +%H%M%S)
 mkdir -p "$RUN_DIR"
 SKIP_BYTES=$((SKIP_BUNDLES_OVER_MB * 1024 * 1024))
@@ -171,7 +172,7 @@ start_server() {
 	STARTUP_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 	# The log line can reach the file a moment after readiness answers UP: give it up to 5 s.
 	for _ in $(seq 1 25); do
-		STARTED_S=$(sed -n 's/.*Started ConsentFhirServer in \([0-9.]*\) seconds.*/\1/p' "$server_log" | head -1)
+		STARTED_S=$(sed -n 's/.*Started [A-Za-z]* in \([0-9.]*\) seconds.*/\1/p' "$server_log" | head -1)
 		[ -z "$STARTED_S" ] || break
 		sleep 0.2
 	done
@@ -192,7 +193,7 @@ ingest() {
 	fresh_db "$db"
 	start_server "ingest-$threads" "$db" "$LOAD_POLICY"
 	metric "startup_empty_db_s.ingest_${threads}t" "$STARTUP_S" "launch to readiness UP, empty database"
-	metric "startup_empty_db_spring_s.ingest_${threads}t" "${STARTED_S:-n/a}" "'Started ConsentFhirServer in N seconds'"
+	metric "startup_empty_db_spring_s.ingest_${threads}t" "${STARTED_S:-n/a}" "'Started … in N seconds' (Spring's figure)"
 	log "ingest with $threads client thread(s)"
 	if ! client ingest "$CORPUS/fhir" "$threads" "$BASE" "$SKIP_BYTES" | tee "$out"; then
 		if grep -q 'HTTP 413' "$out"; then
