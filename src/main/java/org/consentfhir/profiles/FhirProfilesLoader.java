@@ -62,8 +62,11 @@ class FhirProfilesLoader implements ApplicationRunner {
 				written++;
 			}
 		}
-		searchParamRegistry.forceRefresh();
-		validationSupport.invalidateCaches();
+		if (written > 0) {
+			// Stored copies changed: make the registry and the validation chain see them before traffic.
+			searchParamRegistry.forceRefresh();
+			validationSupport.invalidateCaches();
+		}
 		log.info("Loaded {} conformance resources from fhir-profiles/ ({} written)", resources.size(), written);
 	}
 

@@ -42,10 +42,13 @@ public abstract class EndToEndTest {
 		registry.add("fhir.server.max-request-size", () -> "1MB");
 	}
 
-	@BeforeEach
-	void connectClient() {
+	static {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
 		FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
+	}
+
+	@BeforeEach
+	void connectClient() {
 		client = FHIR.newRestfulGenericClient(baseUrl());
 	}
 

@@ -57,16 +57,15 @@ public class DeclaredProfileValidatingInterceptor {
 			return;
 		}
 		ValidationResult result = validator.validateWithResult(resource);
-		boolean rejected = result.getMessages().stream().anyMatch(DeclaredProfileValidatingInterceptor::isError);
-		if (rejected) {
-			String first = result.getMessages().stream()
-					.filter(DeclaredProfileValidatingInterceptor::isError)
-					.findFirst()
-					.map(m -> m.getLocationString() + ": " + m.getMessage())
-					.orElse("");
-			throw new UnprocessableEntityException(
-					"Resource does not conform to its declared profile: " + first, result.toOperationOutcome());
-		}
+		result.getMessages().stream()
+				.filter(DeclaredProfileValidatingInterceptor::isError)
+				.findFirst()
+				.ifPresent(first -> {
+					throw new UnprocessableEntityException(
+							"Resource does not conform to its declared profile: " + first.getLocationString() + ": "
+									+ first.getMessage(),
+							result.toOperationOutcome());
+				});
 	}
 
 	List<String> knownClaimedProfiles(IBaseResource resource) {
