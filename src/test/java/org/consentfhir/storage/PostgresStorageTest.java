@@ -14,6 +14,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.consentfhir.ConsentFhirServer;
 import org.consentfhir.testsupport.EndToEndTest;
+import org.consentfhir.testsupport.TestIssuer;
 import org.consentfhir.testsupport.PostgresDatabase;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
@@ -56,12 +57,13 @@ class PostgresStorageTest {
 	static void postgres(DynamicPropertyRegistry registry) {
 		PostgresDatabase.register(registry);
 		registry.add("fhir.storage.data-dir", DATA_DIR::toString);
+		EndToEndTest.trustTestIssuer(registry);
 	}
 
 	@BeforeEach
 	void connect() {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-		client = FHIR.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+		client = EndToEndTest.systemClient("http://localhost:" + port + "/fhir");
 	}
 
 	@Test
@@ -142,6 +144,7 @@ class PostgresStorageTest {
 		return HTTP.send(
 				HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
 						.header("Content-Type", "application/fhir+json")
+						.header("Authorization", "Bearer " + TestIssuer.get().token("http://localhost:" + port + "/fhir", "system/*.cruds"))
 						.POST(HttpRequest.BodyPublishers.ofString(json))
 						.build(),
 				HttpResponse.BodyHandlers.ofString());

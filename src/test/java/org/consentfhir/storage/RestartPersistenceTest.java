@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.consentfhir.ConsentFhirServer;
 import org.consentfhir.testsupport.EndToEndTest;
 import org.hl7.fhir.r4.model.Patient;
@@ -39,12 +40,19 @@ class RestartPersistenceTest {
 
 	private static ConfigurableApplicationContext start(Path dataDir) {
 		return new SpringApplicationBuilder(ConsentFhirServer.class)
-				.run("--server.port=0", "--fhir.storage.data-dir=" + dataDir);
+				.run(args(dataDir));
+	}
+
+	private static String[] args(Path dataDir) {
+		return Stream.concat(
+						Stream.of("--server.port=0", "--fhir.storage.data-dir=" + dataDir),
+						Stream.of(EndToEndTest.trustTestIssuerArgs()))
+				.toArray(String[]::new);
 	}
 
 	private static IGenericClient client(ConfigurableApplicationContext context) {
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-		return FHIR.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+		return EndToEndTest.systemClient("http://localhost:" + port + "/fhir");
 	}
 }

@@ -3,6 +3,7 @@ package org.consentfhir.testsupport;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.consentfhir.ConsentFhirServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +27,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * database, reached over real HTTP with HAPI's FHIR client and a plain HTTP client. Every subclass
  * shares one Spring context (same configuration), so tests isolate their data by unique values
  * ({@link #unique(String)}) rather than by wiping the database.
+ *
+ * <p>The server trusts {@link TestIssuer}; the client and {@link #send} carry a {@code system/*.cruds}
+ * token from it unless a test sends its own {@code Authorization} header or none ({@link #sendWithoutToken}).
  */
 @SpringBootTest(classes = ConsentFhirServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class EndToEndTest {
@@ -36,10 +43,38 @@ public abstract class EndToEndTest {
 
 	protected IGenericClient client;
 
+	/** A token that may do everything; what most tests of FHIR behaviour (not of authorization) use. */
+	protected String systemToken;
+
 	@DynamicPropertySource
 	static void embeddedDatabase(DynamicPropertyRegistry registry) {
 		registry.add("fhir.storage.data-dir", DATA_DIR::toString);
 		registry.add("fhir.server.max-request-size", () -> "1MB");
+		trustTestIssuer(registry);
+	}
+
+	/** Makes a server under test trust {@link TestIssuer}. */
+	public static void trustTestIssuer(DynamicPropertyRegistry registry) {
+		for (String arg : trustTestIssuerArgs()) {
+			String[] pair = arg.substring(2).split("=", 2);
+			registry.add(pair[0], () -> pair[1]);
+		}
+	}
+
+	/** The same as command-line arguments, for tests that start their own application. */
+	public static String[] trustTestIssuerArgs() {
+		return new String[] {
+			"--fhir.auth.trusted-issuers[0].issuer=" + TestIssuer.ISSUER,
+			"--fhir.auth.trusted-issuers[0].jwks-uri=" + TestIssuer.get().jwksUri(),
+			"--fhir.auth.jwks-min-refetch-interval=0s"
+		};
+	}
+
+	/** A FHIR client at {@code baseUrl} carrying a {@code system/*.cruds} token from {@link TestIssuer}. */
+	public static IGenericClient systemClient(String baseUrl) {
+		IGenericClient tokenClient = FHIR.newRestfulGenericClient(baseUrl);
+		tokenClient.registerInterceptor(new BearerTokenAuthInterceptor(TestIssuer.get().token(baseUrl, "system/*.cruds")));
+		return tokenClient;
 	}
 
 	static {
@@ -49,7 +84,18 @@ public abstract class EndToEndTest {
 
 	@BeforeEach
 	void connectClient() {
-		client = FHIR.newRestfulGenericClient(baseUrl());
+		systemToken = issuer().token(baseUrl(), "system/*.cruds");
+		client = clientWithToken(systemToken);
+	}
+
+	protected IGenericClient clientWithToken(String token) {
+		IGenericClient tokenClient = FHIR.newRestfulGenericClient(baseUrl());
+		tokenClient.registerInterceptor(new BearerTokenAuthInterceptor(token));
+		return tokenClient;
+	}
+
+	protected static TestIssuer issuer() {
+		return TestIssuer.get();
 	}
 
 	protected String baseUrl() {
@@ -84,14 +130,32 @@ public abstract class EndToEndTest {
 		if (contentType != null) {
 			request.header("Content-Type", contentType);
 		}
-		if (headers != null) {
-			request.headers(headers);
+		List<String> all = new ArrayList<>(headers == null ? List.of() : Arrays.asList(headers));
+		if (!all.contains("Authorization") && !all.contains(NO_TOKEN)) {
+			all.add("Authorization");
+			all.add("Bearer " + systemToken);
+		}
+		for (int i = 0; i + 1 < all.size(); i += 2) {
+			if (!all.get(i).equals(NO_TOKEN)) {
+				request.header(all.get(i), all.get(i + 1));
+			}
 		}
 		try {
 			return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		} catch (IOException | InterruptedException e) {
 			throw new IllegalStateException(method + " " + path + " failed", e);
 		}
+	}
+
+	private static final String NO_TOKEN = "x-test-no-token";
+
+	protected HttpResponse<String> sendWithoutToken(String method, String path, String contentType, String body) {
+		return send(method, path, contentType, HttpRequest.BodyPublishers.ofString(body == null ? "" : body),
+				new String[] {NO_TOKEN, ""});
+	}
+
+	protected HttpResponse<String> getWithToken(String path, String token) {
+		return get(path, "Authorization", "Bearer " + token);
 	}
 
 	protected HttpResponse<String> get(String path, String... headers) {

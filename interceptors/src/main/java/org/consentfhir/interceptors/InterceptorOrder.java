@@ -6,6 +6,9 @@ package org.consentfhir.interceptors;
  */
 public final class InterceptorOrder {
 
+	/** Who is calling is settled first: an unauthenticated request goes no further. */
+	public static final int AUTHENTICATION = -1100;
+
 	/** Unsafe request bodies are refused before anything else looks at them. */
 	public static final int REQUEST_BODY_GUARD = -1000;
 

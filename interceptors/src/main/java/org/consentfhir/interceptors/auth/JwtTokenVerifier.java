@@ -1,0 +1,130 @@
+package org.consentfhir.interceptors.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Verifies SMART access tokens with nimbus-jose-jwt: a signed JWT (RS256, RS384, ES256 or ES384;
+ * never {@code alg: none}, never HMAC, so a token "signed" with a public key as an HMAC secret
+ * fails), from a trusted issuer, signed by one of that issuer's keys, meant for this FHIR server
+ * ({@code aud}), inside {@code nbf}..{@code exp} give or take {@code clockSkew}.
+ *
+ * <p>The built-in authorization server is trusted under its configured issuer name or, when none
+ * is configured, under the origin the request came to, with its keys read in-process.
+ */
+public class JwtTokenVerifier implements TokenVerifier {
+
+	static final Set<JWSAlgorithm> ACCEPTED_ALGORITHMS =
+			Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.ES256, JWSAlgorithm.ES384);
+
+	private final Map<String, TrustedIssuer> externalIssuers;
+	private final Function<String, Optional<TrustedIssuer>> builtinIssuer;
+	private final Duration clockSkew;
+
+	/**
+	 * @param externalIssuers issuers trusted by name
+	 * @param builtinIssuer given the request origin, the built-in issuer if the name matches it
+	 */
+	public JwtTokenVerifier(
+			Collection<TrustedIssuer> externalIssuers,
+			Function<String, Optional<TrustedIssuer>> builtinIssuer,
+			Duration clockSkew) {
+		this.externalIssuers =
+				externalIssuers.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, i -> i));
+		this.builtinIssuer = builtinIssuer;
+		this.clockSkew = clockSkew;
+	}
+
+	@Override
+	public AccessToken verify(String token, String audience, String requestOrigin) throws InvalidTokenException {
+		SignedJWT jwt = parseSigned(token);
+		TrustedIssuer issuer = trustedIssuerOf(jwt, requestOrigin);
+		JWTClaimsSet claims = verifiedClaims(jwt, issuer);
+		List<String> audiences = claims.getAudience();
+		if (audiences == null || audiences.stream().map(JwtTokenVerifier::trimSlash).noneMatch(trimSlash(audience)::equals)) {
+			throw new InvalidTokenException("The token's audience (aud) is not this FHIR server (" + audience + ")");
+		}
+		return TokenClaims.toAccessToken(claims, issuer.claims());
+	}
+
+	private static SignedJWT parseSigned(String token) throws InvalidTokenException {
+		JWT jwt;
+		try {
+			jwt = JWTParser.parse(token);
+		} catch (ParseException e) {
+			throw new InvalidTokenException("The bearer token is not a JWT");
+		}
+		if (!(jwt instanceof SignedJWT signed)) {
+			throw new InvalidTokenException("The token is not signed (alg none and encrypted tokens are refused)");
+		}
+		if (!ACCEPTED_ALGORITHMS.contains(signed.getHeader().getAlgorithm())) {
+			throw new InvalidTokenException("The token's algorithm " + signed.getHeader().getAlgorithm()
+					+ " is not accepted; use RS256, RS384, ES256 or ES384");
+		}
+		return signed;
+	}
+
+	private TrustedIssuer trustedIssuerOf(SignedJWT jwt, String requestOrigin) throws InvalidTokenException {
+		String iss;
+		try {
+			iss = jwt.getJWTClaimsSet().getIssuer();
+		} catch (ParseException e) {
+			throw new InvalidTokenException("The token's claims are not valid JSON");
+		}
+		if (iss == null) {
+			throw new InvalidTokenException("The token has no issuer (iss)");
+		}
+		TrustedIssuer external = externalIssuers.get(iss);
+		if (external != null) {
+			return external;
+		}
+		return builtinIssuer
+				.apply(requestOrigin)
+				.filter(builtin -> builtin.issuer().equals(iss))
+				.orElseThrow(() -> new InvalidTokenException("The token's issuer is not trusted: " + iss));
+	}
+
+	private JWTClaimsSet verifiedClaims(SignedJWT jwt, TrustedIssuer issuer) throws InvalidTokenException {
+		DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+		processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ACCEPTED_ALGORITHMS, issuer.keys()));
+		DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier = new DefaultJWTClaimsVerifier<>(
+				null, new JWTClaimsSet.Builder().issuer(issuer.issuer()).build(), Set.of("exp", "sub"));
+		claimsVerifier.setMaxClockSkew((int) clockSkew.toSeconds());
+		processor.setJWTClaimsSetVerifier(claimsVerifier);
+		try {
+			return processor.process(jwt, null);
+		} catch (BadJOSEException e) {
+			throw new InvalidTokenException("The token was refused: " + e.getMessage());
+		} catch (JOSEException e) {
+			throw new InvalidTokenException("The token's signature could not be checked: " + e.getMessage(), e);
+		}
+	}
+
+	/** The built-in issuer's keys never leave the process; this wraps them for {@link #verify}. */
+	public static TrustedIssuer builtin(String issuer, JWKSource<SecurityContext> keys) {
+		return new TrustedIssuer(issuer, keys, ClaimNames.SMART);
+	}
+
+	private static String trimSlash(String url) {
+		return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+	}
+}

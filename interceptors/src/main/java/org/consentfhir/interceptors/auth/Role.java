@@ -1,0 +1,66 @@
+package org.consentfhir.interceptors.auth;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The roles of the source systems and the most each may do, as SMART scopes: the one place where
+ * roles meet scopes. A token that names a role gets the scopes it asked for, cut down to its role's
+ * ceiling; the built-in authorization server never issues more than the ceiling either.
+ *
+ * <table>
+ *   <tr><th>role</th><th>ceiling</th><th>meaning</th></tr>
+ *   <tr><td>admin</td><td>user/{Practitioner,PractitionerRole,Organization,Location,Device}.cruds</td>
+ *       <td>manages people, places and devices (users and clients at the authorization server); no clinical data</td></tr>
+ *   <tr><td>doctor</td><td>user/*.cruds</td><td>reads and writes clinical data</td></tr>
+ *   <tr><td>nurse</td><td>user/*.crus</td><td>creates, reads, updates and searches; never deletes</td></tr>
+ *   <tr><td>patient</td><td>patient/*.cruds</td><td>only their own compartment, their own Consents included</td></tr>
+ * </table>
+ */
+public enum Role {
+	ADMIN(
+			"user/Practitioner.cruds",
+			"user/PractitionerRole.cruds",
+			"user/Organization.cruds",
+			"user/Location.cruds",
+			"user/Device.cruds"),
+	DOCTOR("user/*.cruds"),
+	NURSE("user/*.crus"),
+	PATIENT("patient/*.cruds");
+
+	private final List<SmartScope> ceiling;
+
+	Role(String... ceiling) {
+		this.ceiling = List.of(ceiling).stream()
+				.map(s -> SmartScope.parse(s).orElseThrow())
+				.toList();
+	}
+
+	public List<SmartScope> ceiling() {
+		return ceiling;
+	}
+
+	/** The granted scopes cut down to this role's ceiling. */
+	public List<SmartScope> limit(List<SmartScope> granted) {
+		return granted.stream()
+				.flatMap(scope -> ceiling.stream().flatMap(c -> scope.within(c).stream()))
+				.distinct()
+				.toList();
+	}
+
+	public static Optional<Role> of(String name) {
+		if (name == null) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(valueOf(name.trim().toUpperCase(Locale.ROOT)));
+		} catch (IllegalArgumentException unknown) {
+			return Optional.empty();
+		}
+	}
+
+	public String id() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+}

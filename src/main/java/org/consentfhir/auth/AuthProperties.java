@@ -1,0 +1,77 @@
+package org.consentfhir.auth;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * SMART authorization settings, bound from {@code fhir.auth.*} (environment {@code FHIR_AUTH_*}).
+ * Every property is in the README's configuration table.
+ *
+ * @param clockSkew        tolerance on a token's {@code exp} and {@code nbf}
+ * @param trustedIssuers   external identity providers whose tokens are accepted
+ * @param jwksCacheTtl     how long an external issuer's key set is kept
+ * @param jwksMinRefetchInterval an unknown {@code kid} refetches the key set at most this often
+ * @param builtinServer    the built-in authorization server
+ * @param passwordGrantEnabled allows the resource-owner password grant for clients registered with it
+ */
+@Validated
+@ConfigurationProperties(prefix = "fhir.auth")
+public record AuthProperties(
+		Duration clockSkew,
+		@Valid List<Issuer> trustedIssuers,
+		Duration jwksCacheTtl,
+		Duration jwksMinRefetchInterval,
+		@Valid BuiltinServer builtinServer,
+		boolean passwordGrantEnabled) {
+
+	public AuthProperties {
+		clockSkew = clockSkew == null ? Duration.ofSeconds(30) : clockSkew;
+		trustedIssuers = trustedIssuers == null ? List.of() : List.copyOf(trustedIssuers);
+		jwksCacheTtl = jwksCacheTtl == null ? Duration.ofMinutes(10) : jwksCacheTtl;
+		jwksMinRefetchInterval = jwksMinRefetchInterval == null ? Duration.ofSeconds(30) : jwksMinRefetchInterval;
+		builtinServer = builtinServer == null ? new BuiltinServer(true, null, null, null, null, null, null) : builtinServer;
+	}
+
+	/**
+	 * An external issuer. Claim names default to SMART's ({@code scope}, {@code patient},
+	 * {@code fhirUser}, {@code role}, {@code client_id}).
+	 */
+	public record Issuer(
+			@NotBlank String issuer,
+			URI jwksUri,
+			String scopeClaim,
+			String patientClaim,
+			String fhirUserClaim,
+			String roleClaim,
+			String clientIdClaim) {}
+
+	/**
+	 * @param enabled         serve the built-in authorization server
+	 * @param issuer          its issuer name (a URL); blank: the origin each request comes to
+	 * @param accessTokenTtl  lifetime of access tokens
+	 * @param refreshTokenTtl lifetime of refresh tokens
+	 * @param keyRotation     a signing key older than this is replaced by a new one (new {@code kid}) at start
+	 * @param adminClientId   the bootstrap admin client; blank: generated at first start
+	 * @param adminClientSecret its secret; blank: generated at first start, stored hashed and printed once
+	 */
+	public record BuiltinServer(
+			boolean enabled,
+			String issuer,
+			Duration accessTokenTtl,
+			Duration refreshTokenTtl,
+			Duration keyRotation,
+			String adminClientId,
+			String adminClientSecret) {
+
+		public BuiltinServer {
+			accessTokenTtl = accessTokenTtl == null ? Duration.ofMinutes(15) : accessTokenTtl;
+			refreshTokenTtl = refreshTokenTtl == null ? Duration.ofDays(30) : refreshTokenTtl;
+			keyRotation = keyRotation == null ? Duration.ofDays(90) : keyRotation;
+		}
+	}
+}

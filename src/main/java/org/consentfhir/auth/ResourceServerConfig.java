@@ -1,0 +1,59 @@
+package org.consentfhir.auth;
+
+import ca.uhn.fhir.jpa.searchparam.matcher.AuthorizationSearchParamMatcher;
+import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
+import java.util.List;
+import java.util.Optional;
+import org.consentfhir.config.FhirServerProperties;
+import org.consentfhir.interceptors.auth.BearerTokenAuthenticationInterceptor;
+import org.consentfhir.interceptors.auth.CachingJwksSource;
+import org.consentfhir.interceptors.auth.ClaimNames;
+import org.consentfhir.interceptors.auth.JwtTokenVerifier;
+import org.consentfhir.interceptors.auth.SmartAuthorizationInterceptor;
+import org.consentfhir.interceptors.auth.SmartSearchNarrowingInterceptor;
+import org.consentfhir.interceptors.auth.TokenVerifier;
+import org.consentfhir.interceptors.auth.TrustedIssuer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The FHIR endpoint as an OAuth 2 resource server: which issuers are trusted and the three policy
+ * interceptors (authentication, authorization by scope, search narrowing) that the FHIR endpoint
+ * registers while {@code fhir.server.policy-enabled} is on.
+ */
+@Configuration
+public class ResourceServerConfig {
+
+	@Bean
+	TokenVerifier tokenVerifier(AuthProperties auth, ObjectProvider<BuiltinIssuer> builtinIssuer) {
+		List<TrustedIssuer> external = auth.trustedIssuers().stream()
+				.map(issuer -> new TrustedIssuer(
+						issuer.issuer(),
+						new CachingJwksSource(issuer.jwksUri(), auth.jwksCacheTtl(), auth.jwksMinRefetchInterval()),
+						new ClaimNames(issuer.scopeClaim(), issuer.patientClaim(), issuer.fhirUserClaim(),
+								issuer.roleClaim(), issuer.clientIdClaim())))
+				.toList();
+		BuiltinIssuer builtin = builtinIssuer.getIfAvailable();
+		return new JwtTokenVerifier(
+				external,
+				origin -> builtin == null ? Optional.empty() : Optional.of(builtin.trustedAt(origin)),
+				auth.clockSkew());
+	}
+
+	@Bean
+	BearerTokenAuthenticationInterceptor bearerTokenAuthenticationInterceptor(
+			TokenVerifier verifier, FhirServerProperties server) {
+		return new BearerTokenAuthenticationInterceptor(verifier, server.publicBaseUrl());
+	}
+
+	@Bean
+	SmartAuthorizationInterceptor smartAuthorizationInterceptor(SearchParamMatcher searchParamMatcher) {
+		return new SmartAuthorizationInterceptor(new AuthorizationSearchParamMatcher(searchParamMatcher));
+	}
+
+	@Bean
+	SmartSearchNarrowingInterceptor smartSearchNarrowingInterceptor() {
+		return new SmartSearchNarrowingInterceptor();
+	}
+}
