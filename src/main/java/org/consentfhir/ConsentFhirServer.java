@@ -7,6 +7,8 @@ import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestCli
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -18,7 +20,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * client that HAPI's Hibernate Search dependency brings along is never used (full-text search is local
  * Lucene), and Flyway, also on the class path through HAPI, never touches the database: HAPI's own
  * migrator owns the schema. HAPI runs its own Quartz schedulers and renders no Thymeleaf pages, so
- * Boot's auto-configuration of both stays off.
+ * Boot's auto-configuration of both stays off. The built-in authorization server is wired by
+ * {@link org.consentfhir.auth.server.AuthorizationServerConfig}, not by Boot's defaults.
  */
 @SpringBootApplication(
 		exclude = {
@@ -27,7 +30,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 			ElasticsearchRestClientAutoConfiguration.class,
 			FlywayAutoConfiguration.class,
 			QuartzAutoConfiguration.class,
-			ThymeleafAutoConfiguration.class
+			ThymeleafAutoConfiguration.class,
+			OAuth2AuthorizationServerAutoConfiguration.class,
+			OAuth2AuthorizationServerJwtAutoConfiguration.class
 		})
 @ConfigurationPropertiesScan
 public class ConsentFhirServer {

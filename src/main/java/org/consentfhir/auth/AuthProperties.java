@@ -1,6 +1,7 @@
 package org.consentfhir.auth;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
 import java.time.Duration;
@@ -18,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param jwksMinRefetchInterval an unknown {@code kid} refetches the key set at most this often
  * @param builtinServer    the built-in authorization server
  * @param passwordGrantEnabled allows the resource-owner password grant for clients registered with it
+ * @param lockout          how many failed sign-ins lock an account, and for how long
+ * @param rateLimit        requests allowed per client and per address
  */
 @Validated
 @ConfigurationProperties(prefix = "fhir.auth")
@@ -27,15 +30,41 @@ public record AuthProperties(
 		Duration jwksCacheTtl,
 		Duration jwksMinRefetchInterval,
 		@Valid BuiltinServer builtinServer,
-		boolean passwordGrantEnabled) {
+		boolean passwordGrantEnabled,
+		@Valid Lockout lockout,
+		@Valid RateLimit rateLimit) {
 
 	public AuthProperties {
 		clockSkew = clockSkew == null ? Duration.ofSeconds(30) : clockSkew;
 		trustedIssuers = trustedIssuers == null ? List.of() : List.copyOf(trustedIssuers);
 		jwksCacheTtl = jwksCacheTtl == null ? Duration.ofMinutes(10) : jwksCacheTtl;
 		jwksMinRefetchInterval = jwksMinRefetchInterval == null ? Duration.ofSeconds(30) : jwksMinRefetchInterval;
-		builtinServer = builtinServer == null ? new BuiltinServer(true, null, null, null, null, null, null) : builtinServer;
+		builtinServer = builtinServer == null ? new BuiltinServer(true, null, null, null, null, null, null, null) : builtinServer;
+		lockout = lockout == null ? new Lockout(5, Duration.ofMinutes(15)) : lockout;
+		rateLimit = rateLimit == null ? new RateLimit(true, 600, 1200, 60, false) : rateLimit;
 	}
+
+	/** @param maxFailures failed sign-ins in a row that lock an account; @param duration how long it stays locked */
+	public record Lockout(@Min(1) int maxFailures, Duration duration) {
+		public Lockout {
+			duration = duration == null ? Duration.ofMinutes(15) : duration;
+		}
+	}
+
+	/**
+	 * Fixed one-minute windows; over the limit is 429 with {@code Retry-After}.
+	 *
+	 * @param perClientPerMinute FHIR requests per OAuth client
+	 * @param perAddressPerMinute FHIR requests per remote address
+	 * @param tokenEndpointPerAddressPerMinute token, authorize and login requests per remote address
+	 * @param exemptLoopback no limits for requests from 127.0.0.1 / ::1
+	 */
+	public record RateLimit(
+			boolean enabled,
+			@Min(1) int perClientPerMinute,
+			@Min(1) int perAddressPerMinute,
+			@Min(1) int tokenEndpointPerAddressPerMinute,
+			boolean exemptLoopback) {}
 
 	/**
 	 * An external issuer. Claim names default to SMART's ({@code scope}, {@code patient},
@@ -58,6 +87,7 @@ public record AuthProperties(
 	 * @param keyRotation     a signing key older than this is replaced by a new one (new {@code kid}) at start
 	 * @param adminClientId   the bootstrap admin client; blank: generated at first start
 	 * @param adminClientSecret its secret; blank: generated at first start, stored hashed and printed once
+	 * @param clientsFile     a JSON file of clients registered (or updated) at start; blank: none
 	 */
 	public record BuiltinServer(
 			boolean enabled,
@@ -66,7 +96,8 @@ public record AuthProperties(
 			Duration refreshTokenTtl,
 			Duration keyRotation,
 			String adminClientId,
-			String adminClientSecret) {
+			String adminClientSecret,
+			String clientsFile) {
 
 		public BuiltinServer {
 			accessTokenTtl = accessTokenTtl == null ? Duration.ofMinutes(15) : accessTokenTtl;

@@ -3,7 +3,6 @@ package org.consentfhir.auth;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -14,8 +13,8 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 /**
  * Spring Security's part. The FHIR endpoint and the admin API check bearer tokens themselves (the
  * FHIR endpoint through HAPI interceptors), so Spring Security only keeps them stateless and free of
- * CSRF and sessions; health probes and metrics are open; the built-in authorization server's login
- * page is the one place with a session. Anything else is refused.
+ * CSRF and sessions; health probes and metrics are open. The built-in authorization server adds its
+ * own chains (its endpoints and the sign-in page, the one place with a session). Anything else is refused.
  */
 @Configuration
 public class WebSecurityConfig {
@@ -40,8 +39,7 @@ public class WebSecurityConfig {
 	@Bean
 	@Order(100)
 	SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
-		return http.authorizeHttpRequests(a -> a.requestMatchers("/login", "/error").permitAll().anyRequest().authenticated())
-				.formLogin(Customizer.withDefaults())
+		return http.authorizeHttpRequests(a -> a.requestMatchers("/error").permitAll().anyRequest().denyAll())
 				.build();
 	}
 }

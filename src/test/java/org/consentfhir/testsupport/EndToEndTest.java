@@ -35,6 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class EndToEndTest {
 
 	protected static final FhirContext FHIR = FhirContext.forR4Cached();
+	public static final String ADMIN_CLIENT_ID = "test-admin";
+	public static final String ADMIN_CLIENT_SECRET = "Test-Admin-Secret-2026";
 	private static final Path DATA_DIR = newDataDir("e2e");
 	private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -66,7 +68,11 @@ public abstract class EndToEndTest {
 		return new String[] {
 			"--fhir.auth.trusted-issuers[0].issuer=" + TestIssuer.ISSUER,
 			"--fhir.auth.trusted-issuers[0].jwks-uri=" + TestIssuer.get().jwksUri(),
-			"--fhir.auth.jwks-min-refetch-interval=0s"
+			"--fhir.auth.jwks-min-refetch-interval=0s",
+			"--fhir.auth.password-grant-enabled=true",
+			"--fhir.auth.builtin-server.admin-client-id=" + ADMIN_CLIENT_ID,
+			"--fhir.auth.builtin-server.admin-client-secret=" + ADMIN_CLIENT_SECRET,
+			"--fhir.auth.builtin-server.clients-file=classpath:auth/test-clients.json"
 		};
 	}
 

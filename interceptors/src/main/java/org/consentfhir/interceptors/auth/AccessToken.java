@@ -9,6 +9,7 @@ import java.util.Optional;
  * scopes (already cut down to the role's ceiling), for which patient. Kept in the request's user
  * data under {@link #USER_DATA_KEY} by {@link BearerTokenAuthenticationInterceptor}.
  *
+ * @param grantedScopes every scope string the token carries, resource scopes or not (e.g. {@code users.manage})
  * @param patient the launch context's patient id (no type prefix), or null
  * @param fhirUser the person behind the token, e.g. {@code Practitioner/123}, or null
  */
@@ -17,6 +18,7 @@ public record AccessToken(
 		String subject,
 		String clientId,
 		List<SmartScope> scopes,
+		List<String> grantedScopes,
 		String patient,
 		String fhirUser,
 		Role role,
@@ -26,6 +28,10 @@ public record AccessToken(
 
 	public Optional<Role> roleIfAny() {
 		return Optional.ofNullable(role);
+	}
+
+	public boolean hasScope(String scope) {
+		return grantedScopes.contains(scope);
 	}
 
 	/** Who is asking, for logs and audit: the person if known, else the subject, and the client. */

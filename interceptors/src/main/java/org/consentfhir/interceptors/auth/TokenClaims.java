@@ -13,7 +13,8 @@ final class TokenClaims {
 	private TokenClaims() {}
 
 	static AccessToken toAccessToken(JWTClaimsSet claims, ClaimNames names) throws InvalidTokenException {
-		List<SmartScope> granted = scopeStrings(claims.getClaim(names.scope())).stream()
+		List<String> grantedScopes = scopeStrings(claims.getClaim(names.scope()));
+		List<SmartScope> granted = grantedScopes.stream()
 				.flatMap(s -> SmartScope.parse(s).stream())
 				.toList();
 		Optional<Role> role = roleOf(claims.getClaim(names.role()));
@@ -32,6 +33,7 @@ final class TokenClaims {
 				claims.getSubject(),
 				clientId,
 				scopes,
+				grantedScopes,
 				patient,
 				fhirUser,
 				role.orElse(null),

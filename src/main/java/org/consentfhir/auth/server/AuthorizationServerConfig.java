@@ -1,0 +1,212 @@
+package org.consentfhir.auth.server;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.consentfhir.auth.AuthProperties;
+import org.consentfhir.auth.BuiltinIssuer;
+import org.consentfhir.config.FhirServerProperties;
+import org.consentfhir.storage.StorageProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionDecoderFactory;
+import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+
+/**
+ * The built-in OAuth 2 / SMART authorization server, on Spring Authorization Server (on unless
+ * {@code fhir.auth.builtin-server.enabled=false}). Endpoints: {@code /oauth2/authorize},
+ * {@code /oauth2/token}, {@code /oauth2/jwks}, {@code /oauth2/revoke}, {@code /oauth2/introspect},
+ * {@code /connect/register}, {@code /userinfo}, OpenID discovery, and the sign-in page {@code /login}.
+ *
+ * <p>Clients live in the database ({@code oauth2_registered_client}), users in {@code fhir_auth_user}
+ * (Argon2id hashes), signing keys in the data directory. Issued authorizations (refresh tokens,
+ * consents) are kept in memory: a restart signs everyone out, and with several nodes a refresh must
+ * reach the node that issued it.
+ */
+@Configuration
+@ConditionalOnProperty(prefix = "fhir.auth.builtin-server", name = "enabled", havingValue = "true", matchIfMissing = true)
+public class AuthorizationServerConfig {
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain authorizationServerEndpoints(
+			HttpSecurity http,
+			PasswordGrantAuthenticationProvider passwordGrant,
+			SmartTokenResponse tokenResponse,
+			JwtClientAssertionDecoderFactory clientAssertionDecoders)
+			throws Exception {
+		OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
+		http.securityMatcher(server.getEndpointsMatcher())
+				.with(server, s -> s.oidc(oidc -> oidc.clientRegistrationEndpoint(Customizer.withDefaults()))
+						.tokenEndpoint(token -> token.accessTokenRequestConverter(new PasswordGrant.Converter())
+								.authenticationProvider(passwordGrant)
+								.accessTokenResponseHandler(tokenResponse))
+						.clientAuthentication(client -> client.authenticationProviders(providers -> providers.forEach(p -> {
+							if (p instanceof JwtClientAssertionAuthenticationProvider assertions) {
+								assertions.setJwtDecoderFactory(clientAssertionDecoders);
+							}
+						}))))
+				.authorizeHttpRequests(a -> a.anyRequest().authenticated())
+				.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()))
+				.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
+						new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain signInPage(HttpSecurity http, UserAuthenticator users) throws Exception {
+		return http.securityMatcher("/login", "/logout", "/oauth2/consent", "/default-ui.css")
+				.authenticationProvider(users)
+				.authorizeHttpRequests(a -> a.anyRequest().permitAll())
+				.formLogin(Customizer.withDefaults())
+				.build();
+	}
+
+	@Bean
+	AuthSchema authSchema(DataSource dataSource) {
+		return new AuthSchema(dataSource);
+	}
+
+	@Bean
+	RegisteredClientRepository registeredClientRepository(AuthSchema schema) {
+		return new JdbcRegisteredClientRepository(schema.jdbc());
+	}
+
+	@Bean
+	UserAccounts userAccounts(AuthSchema schema) {
+		return new UserAccounts(schema.jdbc());
+	}
+
+	/** Argon2id (BouncyCastle) for user passwords and client secrets; hashes say their scheme, {@code {argon2}…}. */
+	@Bean
+	PasswordEncoder passwordEncoder() {
+		return new DelegatingPasswordEncoder("argon2", Map.of("argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()));
+	}
+
+	@Bean
+	UserAuthenticator userAuthenticator(UserAccounts accounts, PasswordEncoder encoder, AuthProperties auth) {
+		return new UserAuthenticator(accounts, encoder, auth.lockout().maxFailures(), auth.lockout().duration(), Clock.systemUTC());
+	}
+
+	@Bean
+	SigningKeys signingKeys(StorageProperties storage, AuthProperties auth) {
+		return SigningKeys.loadOrCreate(
+				Path.of(storage.dataDir(), "auth", "signing-keys.json"), auth.builtinServer().keyRotation(), Clock.systemUTC());
+	}
+
+	@Bean
+	JWKSource<SecurityContext> jwkSource(SigningKeys keys) {
+		return keys.source();
+	}
+
+	@Bean
+	BuiltinIssuer builtinIssuer(SigningKeys keys, AuthProperties auth) {
+		return new BuiltinIssuer(auth.builtinServer().issuer(), keys.source());
+	}
+
+	@Bean
+	JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource) {
+		return OAuth2AuthorizationServerConfiguration.jwtDecoder(jwkSource);
+	}
+
+	@Bean
+	AuthorizationServerSettings authorizationServerSettings(AuthProperties auth) {
+		String issuer = auth.builtinServer().issuer();
+		AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder();
+		return (issuer == null || issuer.isBlank() ? settings : settings.issuer(issuer)).build();
+	}
+
+	@Bean
+	OAuth2AuthorizationService authorizationService() {
+		return new InMemoryOAuth2AuthorizationService();
+	}
+
+	@Bean
+	OAuth2AuthorizationConsentService authorizationConsentService() {
+		return new InMemoryOAuth2AuthorizationConsentService();
+	}
+
+	@Bean
+	OAuth2TokenGenerator<?> tokenGenerator(
+			JWKSource<SecurityContext> jwkSource, SigningKeys keys, FhirServerProperties server, UserAccounts accounts) {
+		JwtGenerator jwts = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
+		jwts.setJwtCustomizer(new SmartTokenCustomizer(keys, server.publicBaseUrl(), accounts));
+		return new DelegatingOAuth2TokenGenerator(jwts, new OAuth2AccessTokenGenerator(), new OfflineAccessRefreshTokens());
+	}
+
+	@Bean
+	PasswordGrantAuthenticationProvider passwordGrantAuthenticationProvider(
+			AuthProperties auth, UserAuthenticator users, OAuth2AuthorizationService authorizations,
+			OAuth2TokenGenerator<?> tokens) {
+		return new PasswordGrantAuthenticationProvider(auth.passwordGrantEnabled(), users, authorizations, tokens);
+	}
+
+	@Bean
+	SmartTokenResponse smartTokenResponse() {
+		return new SmartTokenResponse();
+	}
+
+	@Bean
+	JwtClientAssertionDecoderFactory clientAssertionDecoders() {
+		JwtClientAssertionDecoderFactory factory = new JwtClientAssertionDecoderFactory();
+		ClientAssertionReplayGuard replayGuard = new ClientAssertionReplayGuard(Clock.systemUTC());
+		factory.setJwtValidatorFactory(client -> new DelegatingOAuth2TokenValidator<>(
+				JwtClientAssertionDecoderFactory.DEFAULT_JWT_VALIDATOR_FACTORY.apply(client), replayGuard));
+		return factory;
+	}
+
+	@Bean
+	ClientBootstrap clientBootstrap(
+			RegisteredClientRepository clients, PasswordEncoder encoder, AuthProperties auth, StorageProperties storage,
+			org.springframework.core.io.ResourceLoader resources) {
+		return new ClientBootstrap(clients, encoder, auth, Path.of(storage.dataDir(), "auth"), resources);
+	}
+
+	/** Creates the server's tables when missing; other beans take it to run after it. */
+	public static final class AuthSchema {
+		private final JdbcTemplate jdbc;
+
+		AuthSchema(DataSource dataSource) {
+			new ResourceDatabasePopulator(new ClassPathResource("auth/schema.sql")).execute(dataSource);
+			this.jdbc = new JdbcTemplate(dataSource);
+		}
+
+		JdbcTemplate jdbc() {
+			return jdbc;
+		}
+	}
+}

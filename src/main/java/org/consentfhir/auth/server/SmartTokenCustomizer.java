@@ -1,0 +1,89 @@
+package org.consentfhir.auth.server;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.consentfhir.interceptors.auth.Role;
+import org.consentfhir.interceptors.auth.SmartScope;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+
+/**
+ * Makes the built-in server's JWTs SMART access tokens: {@code aud} is the FHIR base URL,
+ * {@code scope} a space-separated string cut down to the user's {@link Role}, and {@code patient},
+ * {@code fhirUser}, {@code role} and {@code client_id} say who and for whom. The {@code id_token}
+ * gets {@code fhirUser}. A refresh for a user who has since been disabled is refused.
+ */
+final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
+
+	private final SigningKeys keys;
+	private final String publicBaseUrl;
+	private final UserAccounts accounts;
+
+	SmartTokenCustomizer(SigningKeys keys, String publicBaseUrl, UserAccounts accounts) {
+		this.keys = keys;
+		this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null : publicBaseUrl;
+		this.accounts = accounts;
+	}
+
+	@Override
+	public void customize(JwtEncodingContext context) {
+		context.getJwsHeader().keyId(keys.currentKeyId());
+		UserAccount user = currentUser(context.getPrincipal());
+		if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
+			if (user != null && user.fhirUser() != null && context.getAuthorizedScopes().contains("fhirUser")) {
+				context.getClaims().claim("fhirUser", user.fhirUser());
+			}
+			return;
+		}
+		if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+			return;
+		}
+		if (user != null && AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
+				&& !accounts.find(user.username()).map(UserAccount::enabled).orElse(false)) {
+			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The user's account is disabled", null));
+		}
+		String issuer = context.getAuthorizationServerContext().getIssuer();
+		context.getClaims()
+				.audience(List.of(publicBaseUrl != null ? publicBaseUrl : issuer + "/fhir"))
+				.claim("client_id", context.getRegisteredClient().getClientId())
+				.claim("scope", String.join(" ", scopesFor(user, context.getAuthorizedScopes())));
+		if (user != null) {
+			context.getClaims().claim("role", user.role().id());
+			if (user.fhirUser() != null) {
+				context.getClaims().claim("fhirUser", user.fhirUser());
+			}
+			if (user.ownPatientId() != null) {
+				context.getClaims().claim("patient", user.ownPatientId());
+			}
+		}
+	}
+
+	/** Resource scopes cut to the role's ceiling; other scopes (openid, launch/patient, ...) kept. */
+	static List<String> scopesFor(UserAccount user, Set<String> authorized) {
+		if (user == null) {
+			return authorized.stream().sorted().toList();
+		}
+		List<SmartScope> resourceScopes = authorized.stream().flatMap(s -> SmartScope.parse(s).stream()).toList();
+		Stream<String> others = authorized.stream().filter(s -> SmartScope.parse(s).isEmpty());
+		Stream<String> limited = user.role().limit(resourceScopes).stream().map(SmartScope::toString);
+		return Stream.concat(others, limited).distinct().sorted().collect(Collectors.toList());
+	}
+
+	private static UserAccount currentUser(Authentication principal) {
+		return principal != null && principal.getPrincipal() instanceof UserAccount user ? user : null;
+	}
+
+	static boolean any(Collection<String> scopes, String... wanted) {
+		return Stream.of(wanted).anyMatch(scopes::contains);
+	}
+}

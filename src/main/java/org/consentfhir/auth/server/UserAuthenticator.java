@@ -1,0 +1,72 @@
+package org.consentfhir.auth.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.DisabledException;
+import org.springframework.security.authentication.LockedException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Checks a username and password against {@link UserAccounts}, for the login page and the password
+ * grant alike: a disabled account is refused, and {@code maxFailures} wrong passwords in a row lock
+ * the account for {@code lockDuration} (right passwords too are refused while it is locked). The
+ * authenticated principal is the {@link UserAccount}.
+ */
+public class UserAuthenticator implements AuthenticationProvider {
+
+	private final UserAccounts accounts;
+	private final PasswordEncoder encoder;
+	private final int maxFailures;
+	private final Duration lockDuration;
+	private final Clock clock;
+	private final String unknownUserHash;
+
+	public UserAuthenticator(UserAccounts accounts, PasswordEncoder encoder, int maxFailures, Duration lockDuration, Clock clock) {
+		this.accounts = accounts;
+		this.encoder = encoder;
+		this.maxFailures = maxFailures;
+		this.lockDuration = lockDuration;
+		this.clock = clock;
+		this.unknownUserHash = encoder.encode(java.util.UUID.randomUUID().toString());
+	}
+
+	@Override
+	public Authentication authenticate(Authentication authentication) {
+		String username = authentication.getName();
+		String password = String.valueOf(authentication.getCredentials());
+		UserAccount account = accounts.find(username).orElse(null);
+		if (account == null) {
+			encoder.matches(password, unknownUserHash); // same work as a real check
+			throw new BadCredentialsException("Bad username or password");
+		}
+		if (!account.enabled()) {
+			throw new DisabledException("This account is disabled");
+		}
+		if (account.lockedAt(clock.instant())) {
+			throw new LockedException("This account is locked after repeated failed sign-ins; try again later");
+		}
+		String hash = accounts.passwordHash(username).orElseThrow();
+		if (!encoder.matches(password, hash)) {
+			accounts.recordFailure(username, maxFailures, clock.instant().plus(lockDuration));
+			throw new BadCredentialsException("Bad username or password");
+		}
+		accounts.recordSuccess(username);
+		return authenticated(account);
+	}
+
+	static UsernamePasswordAuthenticationToken authenticated(UserAccount account) {
+		return UsernamePasswordAuthenticationToken.authenticated(
+				account, null, List.of(new SimpleGrantedAuthority("ROLE_" + account.role().name())));
+	}
+
+	@Override
+	public boolean supports(Class<?> authentication) {
+		return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+	}
+}

@@ -1,0 +1,140 @@
+package org.consentfhir.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jwt.SignedJWT;
+import org.consentfhir.testsupport.EndToEndTest;
+import org.consentfhir.testsupport.OAuth;
+import org.consentfhir.testsupport.OAuth.Reply;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The built-in authorization server's grants, users and their rules, through real HTTP. */
+class BuiltinAuthorizationServerTest extends EndToEndTest {
+
+	private OAuth oauth;
+
+	@BeforeEach
+	void connect() {
+		oauth = new OAuth(url(""));
+	}
+
+	@Test
+	void adminClientGetsATokenForThisServerButNoClinicalData() throws Exception {
+		Reply reply = oauth.clientCredentials(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "system/Practitioner.cruds");
+		String token = reply.text("access_token");
+
+		assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+		assertThat(SignedJWT.parse(token).getJWTClaimsSet().getAudience()).containsExactly(baseUrl());
+		assertThat(getWithToken("/fhir/Practitioner?_count=1", token).statusCode()).isEqualTo(200);
+		assertThat(getWithToken("/fhir/Patient?_count=1", token).statusCode()).isEqualTo(403);
+	}
+
+	@Test
+	void refusesAWrongClientSecret() {
+		assertThat(oauth.clientCredentials(ADMIN_CLIENT_ID, "wrong", "client.read").status()).isEqualTo(401);
+	}
+
+	@Test
+	void aPatientUserGetsTheirOwnPatientContextAndScopesCutToTheirRole() {
+		String patient = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+		String username = unique("pat");
+		String password = oauth.createUser(username, "patient", "Patient/" + patient);
+
+		Reply reply = oauth.password(username, password, "launch/patient patient/*.cruds user/*.cruds");
+
+		assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+		assertThat(reply.text("patient")).isEqualTo(patient);
+		assertThat(reply.text("scope")).contains("patient/*.cruds").doesNotContain("user/");
+		assertThat(getWithToken("/fhir/Patient/" + patient, reply.text("access_token")).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void locksAnAccountAfterFiveFailedSignIns() {
+		String username = unique("lock");
+		String password = oauth.createUser(username, "nurse", "Practitioner/n1");
+		for (int i = 0; i < 5; i++) {
+			assertThat(oauth.password(username, "Wrong-Password-1", "user/*.rs").status()).isEqualTo(400);
+		}
+
+		Reply reply = oauth.password(username, password, "user/*.rs");
+
+		assertThat(reply.status()).isEqualTo(400);
+		assertThat(reply.text("error")).isEqualTo("invalid_grant");
+		assertThat(reply.text("error_description")).contains("locked");
+	}
+
+	@Test
+	void aDisabledUsersRefreshTokenIsRefused() {
+		String username = unique("dis");
+		String password = oauth.createUser(username, "doctor", "Practitioner/d1");
+		Reply first = oauth.password(username, password, "offline_access user/*.rs");
+		assertThat(first.text("refresh_token")).isNotNull();
+		Reply refreshed = oauth.token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", first.text("refresh_token"));
+		assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
+
+		assertThat(oauth.json("POST", "/admin/users/" + username + "/disable", oauth.adminToken(), null).status()).isEqualTo(200);
+		Reply afterDisable = oauth.token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", refreshed.text("refresh_token"));
+
+		assertThat(afterDisable.status()).isEqualTo(400);
+		assertThat(afterDisable.text("error")).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void refreshTokensRotateAndAUsedOneIsRefused() {
+		String username = unique("rot");
+		String password = oauth.createUser(username, "doctor", "Practitioner/d2");
+		String original = oauth.password(username, password, "offline_access user/*.rs").text("refresh_token");
+
+		Reply rotated = oauth.token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", original);
+		Reply reused = oauth.token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", original);
+
+		assertThat(rotated.text("refresh_token")).isNotNull().isNotEqualTo(original);
+		assertThat(reused.status()).isEqualTo(400);
+	}
+
+	@Test
+	void noRefreshTokenWithoutOfflineOrOnlineAccess() {
+		String username = unique("nor");
+		String password = oauth.createUser(username, "doctor", "Practitioner/d3");
+
+		assertThat(oauth.password(username, password, "user/*.rs").text("refresh_token")).isNull();
+	}
+
+	@Test
+	void refusesWeakPasswordsDuplicateUsersAndCallersWithoutTheAdminScope() {
+		String admin = oauth.adminToken();
+		String username = unique("weak");
+
+		Reply weak = oauth.json("POST", "/admin/users", admin,
+				"{\"username\":\"" + username + "\",\"password\":\"short\",\"role\":\"nurse\"}");
+		assertThat(weak.status()).isEqualTo(400);
+		assertThat(weak.body()).contains("OperationOutcome").contains("at least 12");
+
+		oauth.createUser(username, "nurse", null);
+		assertThat(oauth.json("POST", "/admin/users", admin,
+						"{\"username\":\"" + username + "\",\"password\":\"Another-Good-Pw-9\",\"role\":\"nurse\"}").status())
+				.isEqualTo(409);
+		assertThat(oauth.json("POST", "/admin/users", admin, "{\"username\":\"x\"").status()).isEqualTo(400);
+		assertThat(oauth.json("GET", "/admin/users", null, null).status()).isEqualTo(401);
+		assertThat(oauth.json("GET", "/admin/users", "not-a-token", null).status()).isEqualTo(401);
+		assertThat(oauth.json("GET", "/admin/users", systemToken, null).status()).isEqualTo(403);
+		String noScope = oauth.clientCredentials(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "client.read").text("access_token");
+		assertThat(oauth.json("GET", "/admin/users", noScope, null).status()).isEqualTo(403);
+		assertThat(oauth.json("GET", "/admin/users", admin, null).body()).contains(username);
+	}
+
+	@Test
+	void resetsAPasswordAndUnlocks() {
+		String username = unique("reset");
+		oauth.createUser(username, "nurse", null);
+		for (int i = 0; i < 5; i++) {
+			oauth.password(username, "Wrong-Password-1", "user/*.rs");
+		}
+
+		oauth.json("POST", "/admin/users/" + username + "/password", oauth.adminToken(), "{\"password\":\"Brand-New-Pw-42\"}");
+
+		assertThat(oauth.password(username, "Brand-New-Pw-42", "user/*.rs").status()).isEqualTo(200);
+	}
+}
