@@ -90,7 +90,7 @@ public record AuthProperties(
 	 * @param clientsFile     a JSON file of clients registered (or updated) at start; blank: none
 	 */
 	public record BuiltinServer(
-			boolean enabled,
+			Boolean enabled,
 			String issuer,
 			Duration accessTokenTtl,
 			Duration refreshTokenTtl,
@@ -100,6 +100,7 @@ public record AuthProperties(
 			String clientsFile) {
 
 		public BuiltinServer {
+			enabled = enabled == null || enabled;
 			accessTokenTtl = accessTokenTtl == null ? Duration.ofMinutes(15) : accessTokenTtl;
 			refreshTokenTtl = refreshTokenTtl == null ? Duration.ofDays(30) : refreshTokenTtl;
 			keyRotation = keyRotation == null ? Duration.ofDays(90) : keyRotation;

@@ -24,6 +24,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.validation.IValidatorModule;
 import java.util.List;
+import org.consentfhir.interceptors.auth.SmartCapabilityStatementInterceptor;
 import org.consentfhir.interceptors.http.IfMatchPreconditionInterceptor;
 import org.consentfhir.interceptors.inputguard.RequestBodyGuardInterceptor;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
@@ -75,6 +76,7 @@ public class FhirRestConfig {
 			IValidationSupport validationSupport,
 			DatabaseBackedPagingProvider pagingProvider,
 			List<PolicyInterceptor> policyInterceptors,
+			SmartCapabilityStatementInterceptor smartCapabilityStatement,
 			FhirServerProperties properties) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
 		server.setImplementationDescription(properties.implementationDescription());
@@ -96,6 +98,7 @@ public class FhirRestConfig {
 		server.registerInterceptor(new IfMatchPreconditionInterceptor());
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		server.registerInterceptor(new OpenApiInterceptor());
+		server.registerInterceptor(smartCapabilityStatement);
 		PolicySwitch.apply(server, policyInterceptors, properties.policyEnabled());
 		return server;
 	}

@@ -74,11 +74,13 @@ public class AuthorizationServerConfig {
 						.tokenEndpoint(token -> token.accessTokenRequestConverter(new PasswordGrant.Converter())
 								.authenticationProvider(passwordGrant)
 								.accessTokenResponseHandler(tokenResponse))
-						.clientAuthentication(client -> client.authenticationProviders(providers -> providers.forEach(p -> {
-							if (p instanceof JwtClientAssertionAuthenticationProvider assertions) {
-								assertions.setJwtDecoderFactory(clientAssertionDecoders);
-							}
-						}))))
+						.clientAuthentication(client -> client
+								.authenticationConverters(converters -> converters.add(0, new ClientAssertionWithoutClientId()))
+								.authenticationProviders(providers -> providers.forEach(p -> {
+									if (p instanceof JwtClientAssertionAuthenticationProvider assertions) {
+										assertions.setJwtDecoderFactory(clientAssertionDecoders);
+									}
+								}))))
 				.authorizeHttpRequests(a -> a.anyRequest().authenticated())
 				.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()))
 				.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(

@@ -19,7 +19,9 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 
 /**
  * Makes the built-in server's JWTs SMART access tokens: {@code aud} is the FHIR base URL,
- * {@code scope} a space-separated string cut down to the user's {@link Role}, and {@code patient},
+ * {@code scope} the granted scopes (a JSON array, as Spring Authorization Server reads its own
+ * tokens back; the resource server takes an array or a space-separated string) cut down to the
+ * user's {@link Role}, and {@code patient},
  * {@code fhirUser}, {@code role} and {@code client_id} say who and for whom. The {@code id_token}
  * gets {@code fhirUser}. A refresh for a user who has since been disabled is refused.
  */
@@ -56,7 +58,7 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 		context.getClaims()
 				.audience(List.of(publicBaseUrl != null ? publicBaseUrl : issuer + "/fhir"))
 				.claim("client_id", context.getRegisteredClient().getClientId())
-				.claim("scope", String.join(" ", scopesFor(user, context.getAuthorizedScopes())));
+				.claim("scope", scopesFor(user, context.getAuthorizedScopes()));
 		if (user != null) {
 			context.getClaims().claim("role", user.role().id());
 			if (user.fhirUser() != null) {

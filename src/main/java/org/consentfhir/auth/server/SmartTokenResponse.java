@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.text.ParseException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -35,9 +34,9 @@ final class SmartTokenResponse implements AuthenticationSuccessHandler {
 					extra.put("patient", patient);
 				}
 				context.getAccessTokenResponse().additionalParameters(extra);
-				String scope = claims.getStringClaim("scope");
+				var scope = claims.getStringListClaim("scope");
 				if (scope != null) {
-					context.getAccessTokenResponse().scopes(new LinkedHashSet<>(Arrays.asList(scope.split(" "))));
+					context.getAccessTokenResponse().scopes(new LinkedHashSet<>(scope));
 				}
 			} catch (ParseException notAJwt) {
 				// an opaque token: nothing to add

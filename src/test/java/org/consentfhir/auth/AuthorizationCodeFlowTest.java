@@ -1,0 +1,202 @@
+package org.consentfhir.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.consentfhir.testsupport.EndToEndTest;
+import org.consentfhir.testsupport.OAuth;
+import org.consentfhir.testsupport.OAuth.Reply;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A SMART standalone launch by a public app, the way a browser does it: authorize, sign in on the
+ * login page, approve on the consent page, exchange the code with the PKCE verifier.
+ */
+class AuthorizationCodeFlowTest extends EndToEndTest {
+
+	private static final String CLIENT = "smart-app";
+	private static final String REDIRECT = "http://127.0.0.1:9/callback";
+	private static final String SCOPE = "openid fhirUser launch/patient patient/*.rs";
+
+	private OAuth oauth;
+	private HttpClient browser;
+	private String patient;
+	private String username;
+	private String password;
+
+	@BeforeEach
+	void aPatientWithAnAccount() {
+		oauth = new OAuth(url(""));
+		browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+		patient = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+		username = unique("launch");
+		password = oauth.createUser(username, "patient", "Patient/" + patient);
+	}
+
+	@Test
+	void standaloneLaunchGivesATokenWithThePatientAndAnIdTokenWithFhirUser() throws Exception {
+		String verifier = verifier();
+
+		String code = signInAndApprove(authorizeUrl(challenge(verifier), "S256", REDIRECT));
+		Reply token = exchange(code, verifier);
+
+		assertThat(token.status()).as(token.body()).isEqualTo(200);
+		assertThat(token.text("patient")).isEqualTo(patient);
+		assertThat(token.text("scope")).contains("patient/*.rs").contains("launch/patient");
+		assertThat(SignedJWT.parse(token.text("id_token")).getJWTClaimsSet().getStringClaim("fhirUser")).isEqualTo("Patient/" + patient);
+		assertThat(getWithToken("/fhir/Patient/" + patient, token.text("access_token")).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void refusesTheCodeWithAWrongVerifier() throws Exception {
+		String code = signInAndApprove(authorizeUrl(challenge(verifier()), "S256", REDIRECT));
+
+		Reply token = exchange(code, verifier());
+
+		assertThat(token.status()).isEqualTo(400);
+		assertThat(token.text("error")).isEqualTo("invalid_grant");
+	}
+
+	@Test
+	void refusesAnAuthorizationRequestWithoutPkceOrWithPlain() throws Exception {
+		HttpResponse<String> missing = fetch(authorizeUrl(null, null, REDIRECT));
+		HttpResponse<String> plain = fetch(authorizeUrl("a".repeat(43), "plain", REDIRECT));
+
+		assertThat(missing.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith(REDIRECT).contains("error=invalid_request"));
+		assertThat(plain.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith(REDIRECT).contains("error=invalid_request"));
+	}
+
+	@Test
+	void neverRedirectsToAnUnregisteredRedirectUri() throws Exception {
+		HttpResponse<String> response = fetch(authorizeUrl(challenge(verifier()), "S256", "https://evil.example.org/callback"));
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Location")).isEmpty();
+	}
+
+	@Test
+	void theLoginPageRefusesAWrongPassword() throws Exception {
+		fetch(authorizeUrl(challenge(verifier()), "S256", REDIRECT));
+		HttpResponse<String> loginPage = fetch(url("/login"));
+
+		HttpResponse<String> failed = postForm(url("/login"), Map.of("username", username, "password", "Wrong-Password-1",
+				"_csrf", hidden(loginPage.body(), "_csrf")));
+
+		assertThat(failed.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/login?error"));
+	}
+
+	private String signInAndApprove(String authorizeUrl) throws Exception {
+		HttpResponse<String> toLogin = fetch(authorizeUrl);
+		assertThat(toLogin.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+		HttpResponse<String> loginPage = fetch(url("/login"));
+		HttpResponse<String> signedIn = postForm(url("/login"),
+				Map.of("username", username, "password", password, "_csrf", hidden(loginPage.body(), "_csrf")));
+		HttpResponse<String> consentPage = fetch(signedIn.headers().firstValue("Location").orElseThrow());
+		assertThat(consentPage.statusCode()).as(consentPage.body()).isEqualTo(200);
+
+		List<String[]> approval = new ArrayList<>();
+		approval.add(new String[] {"client_id", CLIENT});
+		approval.add(new String[] {"state", hidden(consentPage.body(), "state")});
+		Matcher scopes = Pattern.compile("name=\"scope\"[^>]*value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*name=\"scope\"").matcher(consentPage.body());
+		while (scopes.find()) {
+			approval.add(new String[] {"scope", scopes.group(1) != null ? scopes.group(1) : scopes.group(2)});
+		}
+		HttpResponse<String> approved = postForm(url("/oauth2/authorize"), approval);
+		String location = approved.headers().firstValue("Location").orElseThrow(() -> new AssertionError(approved.body()));
+		assertThat(location).startsWith(REDIRECT).contains("state=xyz");
+		return query(location).get("code");
+	}
+
+	private Reply exchange(String code, String verifier) {
+		return oauth.token(CLIENT, null, "grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
+				"client_id", CLIENT, "code_verifier", verifier);
+	}
+
+	private String authorizeUrl(String challenge, String method, String redirect) {
+		Map<String, String> q = new LinkedHashMap<>();
+		q.put("response_type", "code");
+		q.put("client_id", CLIENT);
+		q.put("redirect_uri", redirect);
+		q.put("scope", SCOPE);
+		q.put("state", "xyz");
+		q.put("aud", baseUrl());
+		if (challenge != null) {
+			q.put("code_challenge", challenge);
+			q.put("code_challenge_method", method);
+		}
+		return url("/oauth2/authorize?" + OAuth.formBody(q));
+	}
+
+	private HttpResponse<String> fetch(String url) throws IOException, InterruptedException {
+		String absolute = url.startsWith("http") ? url : url(url);
+		return browser.send(HttpRequest.newBuilder(URI.create(absolute)).header("Accept", "text/html").GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> postForm(String url, Map<String, String> fields) throws IOException, InterruptedException {
+		List<String[]> list = new ArrayList<>();
+		fields.forEach((k, v) -> list.add(new String[] {k, v}));
+		return postForm(url, list);
+	}
+
+	private HttpResponse<String> postForm(String url, List<String[]> fields) throws IOException, InterruptedException {
+		StringBuilder body = new StringBuilder();
+		for (String[] f : fields) {
+			body.append(body.length() == 0 ? "" : "&").append(URLEncoder.encode(f[0], StandardCharsets.UTF_8)).append('=')
+					.append(URLEncoder.encode(f[1], StandardCharsets.UTF_8));
+		}
+		return browser.send(HttpRequest.newBuilder(URI.create(url))
+						.header("Content-Type", "application/x-www-form-urlencoded")
+						.header("Accept", "text/html")
+						.POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+						.build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String hidden(String html, String name) {
+		Matcher m = Pattern.compile("name=\"" + Pattern.quote(name) + "\"[^>]*value=\"([^\"]*)\"|value=\"([^\"]*)\"[^>]*name=\"" + Pattern.quote(name) + "\"").matcher(html);
+		if (!m.find()) {
+			throw new AssertionError("no " + name + " in " + html);
+		}
+		return m.group(1) != null ? m.group(1) : m.group(2);
+	}
+
+	private static Map<String, String> query(String location) {
+		Map<String, String> params = new LinkedHashMap<>();
+		for (String pair : URI.create(location).getRawQuery().split("&")) {
+			String[] kv = pair.split("=", 2);
+			params.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+		}
+		return params;
+	}
+
+	private static String verifier() {
+		byte[] bytes = new byte[32];
+		new java.security.SecureRandom().nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	private static String challenge(String verifier) throws Exception {
+		byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+	}
+}
