@@ -42,6 +42,8 @@ public class LoadClient {
 	static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 	static final long MAX_REQUESTS_PER_CONNECTION = 5_000_000; // the mix is time-bound; this only caps a runaway
 	static final String FHIR_JSON = "application/fhir+json";
+	/** A bearer token for every FHIR request, from the environment (the script gets it from the server's token endpoint). */
+	static final String BEARER = System.getenv().getOrDefault("FHIR_BEARER_TOKEN", "");
 
 	static final Pattern FULL_URL = Pattern.compile("\"fullUrl\"\\s*:");
 	static final Pattern PATIENT_REQUEST = Pattern.compile("\"url\"\\s*:\\s*\"Patient\"\\s*[,}]");
@@ -150,7 +152,7 @@ public class LoadClient {
 		byte[] body = Files.readAllBytes(b.file());
 		// ISO-8859-1 keeps the String at one byte per char; the ASCII keys we count are unaffected.
 		int posted = count(FULL_URL, new String(body, StandardCharsets.ISO_8859_1));
-		HttpRequest request = HttpRequest.newBuilder(URI.create(base))
+		HttpRequest request = authorized(HttpRequest.newBuilder(URI.create(base)))
 				.timeout(BUNDLE_TIMEOUT)
 				.header("Content-Type", FHIR_JSON).header("Accept", FHIR_JSON)
 				.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
@@ -312,8 +314,12 @@ public class LoadClient {
 	}
 
 	static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(READ_TIMEOUT).header("Accept", FHIR_JSON).GET().build();
+		HttpRequest request = authorized(HttpRequest.newBuilder(URI.create(url))).timeout(READ_TIMEOUT).header("Accept", FHIR_JSON).GET().build();
 		return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+		return BEARER.isEmpty() ? request : request.header("Authorization", "Bearer " + BEARER);
 	}
 
 	static void requireOk(HttpResponse<String> r, String what) {

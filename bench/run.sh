@@ -21,6 +21,9 @@ POLICY=${POLICY:-both}
 DB=${DB:-postgres}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx600m -XX:MaxMetaspaceSize=256m -XX:+UseSerialGC}
 SERVER_ARGS=${SERVER_ARGS:-}
+# builtin: every FHIR request carries a token from the server's own authorization server (a bench
+# client with system/*.cruds, registered from bench/clients.json); none: no token (a reference server)
+AUTH=${AUTH:-builtin}
 # glibc gives each busy thread its own malloc arena; two arenas keep the server's native memory flat
 SERVER_MALLOC_ARENA_MAX=${SERVER_MALLOC_ARENA_MAX:-2}
 SKIP_BUNDLES_OVER_MB=${SKIP_BUNDLES_OVER_MB:-0}
@@ -44,6 +47,7 @@ is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
 
 case $POLICY in on|off|both) ;; *) die "POLICY must be on, off or both (got '$POLICY')";; esac
 case $DB in postgres|h2) ;; *) die "DB must be postgres or h2 (got '$DB')";; esac
+case $AUTH in builtin|none) ;; *) die "AUTH must be builtin or none (got '$AUTH')";; esac
 for v in PATIENTS SEED MIX_SECONDS WARMUP_SECONDS CONNECTIONS SKIP_BUNDLES_OVER_MB STARTUP_TIMEOUT; do
 	is_uint "${!v}" || die "$v must be a whole number (got '${!v}')"
 done
@@ -155,8 +159,15 @@ start_server() {
 	fi
 	log "starting server [$label] on $DB database $db, policy $policy"
 	local t0; t0=$(date +%s%N)
+	local -a auth_args=()
+	if [ "$AUTH" = builtin ]; then
+		# The rate limiter runs but never throttles the load client: its cost is measured, not its refusals.
+		auth_args=(--fhir.auth.builtin-server.clients-file="file:$BENCH_DIR/clients.json"
+			--fhir.auth.builtin-server.access-token-ttl=6h
+			--fhir.auth.rate-limit.per-address-per-minute=100000000 --fhir.auth.rate-limit.per-client-per-minute=100000000)
+	fi
 	env "${env_args[@]}" java $JAVA_OPTS -jar "$WORK/server.jar" --server.port=$PORT \
-		--fhir.storage.data-dir="$WORK/data/$db" --fhir.server.policy-enabled=$enabled $SERVER_ARGS \
+		--fhir.storage.data-dir="$WORK/data/$db" --fhir.server.policy-enabled=$enabled "${auth_args[@]}" $SERVER_ARGS \
 		> "$server_log" 2>&1 &
 	SERVER_PID=$!
 	local deadline=$((t0 + STARTUP_TIMEOUT * 1000000000))
@@ -177,6 +188,13 @@ start_server() {
 		sleep 0.2
 	done
 	log "server [$label] ready after ${STARTUP_S}s (Spring: ${STARTED_S:-?}s), pid $SERVER_PID"
+	export FHIR_BEARER_TOKEN=""
+	if [ "$AUTH" = builtin ]; then
+		# Each data directory has its own signing key: a token per server start.
+		FHIR_BEARER_TOKEN=$(curl -s -u bench-loader:Bench-Loader-Secret-1 -d grant_type=client_credentials \
+			-d scope='system/*.cruds' "http://127.0.0.1:$PORT/oauth2/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+		[ -n "$FHIR_BEARER_TOKEN" ] || die "no access token from the server [$label]'s token endpoint"
+	fi
 }
 rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 
@@ -255,7 +273,7 @@ JSON=$RESULTS_DIR/$RUN_ID.json
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 MEM_TOTAL=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 JAVA_VERSION=$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')
-SETTINGS=(PATIENTS SEED DB POLICY MIX_SECONDS WARMUP_SECONDS CONNECTIONS JAVA_OPTS SERVER_MALLOC_ARENA_MAX SERVER_ARGS SKIP_BUNDLES_OVER_MB
+SETTINGS=(PATIENTS SEED DB POLICY AUTH MIX_SECONDS WARMUP_SECONDS CONNECTIONS JAVA_OPTS SERVER_MALLOC_ARENA_MAX SERVER_ARGS SKIP_BUNDLES_OVER_MB
 	LOAD_POLICY SYNTHEA_VERSION SYNTHEA_REFERENCE_DATE MIX_SINCE CLIENT_JAVA_OPTS GIT_REV JAR_SHA STARTED_AT)
 MACHINE=("nproc=$(nproc)" "memory=$MEM_TOTAL" "cpu=$CPU_MODEL" "java=$JAVA_VERSION" "postgresql=$PG_VERSION")
 CORPUS_FACTS=("resources=$C_ENTRIES" "bundles=$C_BUNDLES" "patients=$C_PATIENTS" "bytes=$C_BYTES" "largest_bundle_bytes=$C_LARGEST" "skipped_bundles=$C_SKIPPED")

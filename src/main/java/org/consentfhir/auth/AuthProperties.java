@@ -41,7 +41,7 @@ public record AuthProperties(
 		jwksMinRefetchInterval = jwksMinRefetchInterval == null ? Duration.ofSeconds(30) : jwksMinRefetchInterval;
 		builtinServer = builtinServer == null ? new BuiltinServer(true, null, null, null, null, null, null, null) : builtinServer;
 		lockout = lockout == null ? new Lockout(5, Duration.ofMinutes(15)) : lockout;
-		rateLimit = rateLimit == null ? new RateLimit(true, 600, 1200, 60, false) : rateLimit;
+		rateLimit = rateLimit == null ? new RateLimit(true, 6000, 6000, 60, false) : rateLimit;
 	}
 
 	/** @param maxFailures failed sign-ins in a row that lock an account; @param duration how long it stays locked */

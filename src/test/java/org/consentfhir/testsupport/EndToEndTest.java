@@ -72,7 +72,11 @@ public abstract class EndToEndTest {
 			"--fhir.auth.password-grant-enabled=true",
 			"--fhir.auth.builtin-server.admin-client-id=" + ADMIN_CLIENT_ID,
 			"--fhir.auth.builtin-server.admin-client-secret=" + ADMIN_CLIENT_SECRET,
-			"--fhir.auth.builtin-server.clients-file=classpath:auth/test-clients.json"
+			"--fhir.auth.builtin-server.clients-file=classpath:auth/test-clients.json",
+			// the limits themselves are tested in AddressRateLimitFilterTest and RateLimitTest
+			"--fhir.auth.rate-limit.token-endpoint-per-address-per-minute=1000000",
+			"--fhir.auth.rate-limit.per-address-per-minute=1000000",
+			"--fhir.auth.rate-limit.per-client-per-minute=1000000"
 		};
 	}
 

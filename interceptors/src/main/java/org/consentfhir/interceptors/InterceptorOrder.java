@@ -9,6 +9,9 @@ public final class InterceptorOrder {
 	/** Who is calling is settled first: an unauthenticated request goes no further. */
 	public static final int AUTHENTICATION = -1100;
 
+	/** A client over its request budget is turned away once it is known who it is. */
+	public static final int CLIENT_RATE_LIMIT = -1050;
+
 	/** Unsafe request bodies are refused before anything else looks at them. */
 	public static final int REQUEST_BODY_GUARD = -1000;
 
