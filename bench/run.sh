@@ -229,26 +229,29 @@ ingest() {
 }
 
 MIX_KIND_LINES=()
-# mix POLICY: restart on the loaded database, then the read/search mix
+# mix POLICY [ROUND]: restart on the loaded database, then the read/search mix. With POLICY=both the
+# rounds run on, off, off, on, so that drift over the run (caches, the search-result tables growing)
+# falls on both sides alike; each side's figure is the mean of its two rounds.
 mix() {
-	local policy=$1 out=$RUN_DIR/mix-$1.txt
-	start_server "mix-policy-$policy" fhir_bench_ingest2 "$policy"
-	metric "startup_loaded_db_s.policy_$policy" "$STARTUP_S" "launch to readiness UP, corpus loaded"
-	metric "startup_loaded_db_spring_s.policy_$policy" "${STARTED_S:-n/a}"
-	metric "rss_after_restart_mib.policy_$policy" "$(rss_mib)"
-	log "read/search mix, policy $policy: $CONNECTIONS connections, ${WARMUP_SECONDS}s warm-up + ${MIX_SECONDS}s"
+	local policy=$1 round=${2:-1} label=$1${2:+.r$2} out=$RUN_DIR/mix-$1${2:+-r$2}.txt
+	start_server "mix-policy-$label" fhir_bench_ingest2 "$policy"
+	metric "startup_loaded_db_s.policy_$label" "$STARTUP_S" "launch to readiness UP, corpus loaded"
+	metric "startup_loaded_db_spring_s.policy_$label" "${STARTED_S:-n/a}"
+	metric "rss_after_restart_mib.policy_$label" "$(rss_mib)"
+	log "read/search mix, policy $label: $CONNECTIONS connections, ${WARMUP_SECONDS}s warm-up + ${MIX_SECONDS}s"
 	client mix "$BASE" "$CONNECTIONS" "$MIX_SECONDS" "$WARMUP_SECONDS" "$MIX_SINCE" | tee "$out" \
-		|| die "the mix could not run (see above; server log: $RUN_DIR/server-mix-policy-$policy.log)"
-	metric "mix_rps.policy_$policy" "$(field "$out" mix rps)" "requests/s, $CONNECTIONS connections"
-	metric "mix_p50_ms.policy_$policy" "$(field "$out" mix p50_ms)"
-	metric "mix_p99_ms.policy_$policy" "$(field "$out" mix p99_ms)"
+		|| die "the mix could not run (see above; server log: $RUN_DIR/server-mix-policy-$label.log)"
+	metric "mix_rps.policy_$label" "$(field "$out" mix rps)" "requests/s, $CONNECTIONS connections"
+	metric "mix_p50_ms.policy_$label" "$(field "$out" mix p50_ms)"
+	metric "mix_p99_ms.policy_$label" "$(field "$out" mix p99_ms)"
 	local errors; errors=$(field "$out" mix errors)
-	metric "mix_errors.policy_$policy" "$errors" "non-2xx or failed requests; must be 0"
-	[ "$errors" = 0 ] || FLAGS+=("mix with policy $policy had $errors failed requests (see $out)")
-	metric "rss_after_mix_mib.policy_$policy" "$(rss_mib)"
-	while read -r line; do MIX_KIND_LINES+=("$policy ${line#RESULT }"); done < <(grep '^RESULT kind=' "$out")
+	metric "mix_errors.policy_$label" "$errors" "non-2xx or failed requests; must be 0"
+	[ "$errors" = 0 ] || FLAGS+=("mix with policy $label had $errors failed requests (see $out)")
+	metric "rss_after_mix_mib.policy_$label" "$(rss_mib)"
+	while read -r line; do MIX_KIND_LINES+=("$label ${line#RESULT }"); done < <(grep '^RESULT kind=' "$out")
 	stop_server
 }
+mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
 
 # ------------------------------------------------------------------ the run
 STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -258,9 +261,17 @@ if [ "$KEEP_DATA" != 1 ]; then   # only the 2-thread database is used further: f
 	rm -rf "${WORK:?}/data/fhir_bench_ingest1"
 fi
 ingest 2 fhir_bench_ingest2
+if [ "$DB" = postgres ]; then
+	# The mix starts from settled statistics, not from whatever autovacuum has reached after the ingest.
+	log "VACUUM ANALYZE fhir_bench_ingest2"
+	"${PG[@]}" -d fhir_bench_ingest2 -c 'VACUUM ANALYZE'
+fi
 case $POLICY in
-	both) mix on; mix off
+	both) mix on 1; mix off 1; mix off 2; mix on 2
 		for m in mix_rps mix_p50_ms mix_p99_ms; do
+			for p in on off; do
+				metric "$m.policy_$p" "$(mean "$(metric_value "$m.policy_$p.r1")" "$(metric_value "$m.policy_$p.r2")")" "mean of rounds 1 and 2"
+			done
 			metric "$m.ratio_off_on" "$(ratio "$(metric_value "$m.policy_off")" "$(metric_value "$m.policy_on")")" "policy off / policy on"
 		done;;
 	*) mix "$POLICY";;

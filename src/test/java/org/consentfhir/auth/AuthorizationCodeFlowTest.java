@@ -67,6 +67,35 @@ class AuthorizationCodeFlowTest extends EndToEndTest {
 	}
 
 	@Test
+	void aPractitionerPicksThePatientForALaunch() throws Exception {
+		String family = unique("Picked");
+		String picked = client.create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(family)))
+				.execute().getId().getIdPart();
+		username = unique("doc");
+		password = oauth.createUser(username, "doctor", "Practitioner/doc-9");
+		String verifier = verifier();
+
+		HttpResponse<String> toLogin = fetch(authorizeUrl(challenge(verifier), "S256", REDIRECT));
+		assertThat(toLogin.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+		HttpResponse<String> loginPage = fetch(url("/login"));
+		HttpResponse<String> signedIn = postForm(url("/login"),
+				Map.of("username", username, "password", password, "_csrf", hidden(loginPage.body(), "_csrf")));
+		HttpResponse<String> toPicker = fetch(signedIn.headers().firstValue("Location").orElseThrow());
+		String pickerUrl = toPicker.headers().firstValue("Location").orElseThrow();
+		assertThat(pickerUrl).contains("/launch/select-patient");
+		HttpResponse<String> picker = fetch(pickerUrl + "&q=" + family);
+		Matcher link = Pattern.compile("class=\"patient\" href=\"([^\"]+)\"").matcher(picker.body());
+		assertThat(link.find()).as(picker.body()).isTrue();
+		String code = approve(fetch(link.group(1).replace("&amp;", "&")));
+
+		Reply token = exchange(code, verifier);
+
+		assertThat(token.status()).as(token.body()).isEqualTo(200);
+		assertThat(token.text("patient")).isEqualTo(picked);
+		assertThat(getWithToken("/fhir/Patient/" + picked, token.text("access_token")).statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void refusesTheCodeWithAWrongVerifier() throws Exception {
 		String code = signInAndApprove(authorizeUrl(challenge(verifier()), "S256", REDIRECT));
 
@@ -110,7 +139,10 @@ class AuthorizationCodeFlowTest extends EndToEndTest {
 		HttpResponse<String> loginPage = fetch(url("/login"));
 		HttpResponse<String> signedIn = postForm(url("/login"),
 				Map.of("username", username, "password", password, "_csrf", hidden(loginPage.body(), "_csrf")));
-		HttpResponse<String> consentPage = fetch(signedIn.headers().firstValue("Location").orElseThrow());
+		return approve(fetch(signedIn.headers().firstValue("Location").orElseThrow()));
+	}
+
+	private String approve(HttpResponse<String> consentPage) throws Exception {
 		assertThat(consentPage.statusCode()).as(consentPage.body()).isEqualTo(200);
 
 		List<String[]> approval = new ArrayList<>();

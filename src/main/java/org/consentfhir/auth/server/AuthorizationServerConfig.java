@@ -41,6 +41,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtGenerat
 import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -81,6 +82,8 @@ public class AuthorizationServerConfig {
 										assertions.setJwtDecoderFactory(clientAssertionDecoders);
 									}
 								}))))
+				// the same anchor as Spring's authorization endpoint filter; added first, so it runs first
+				.addFilterBefore(new PatientPicker(), AbstractPreAuthenticatedProcessingFilter.class)
 				.authorizeHttpRequests(a -> a.anyRequest().authenticated())
 				.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()))
 				.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
@@ -91,9 +94,9 @@ public class AuthorizationServerConfig {
 	@Bean
 	@Order(2)
 	SecurityFilterChain signInPage(HttpSecurity http, UserAuthenticator users) throws Exception {
-		return http.securityMatcher("/login", "/logout", "/oauth2/consent", "/default-ui.css")
+		return http.securityMatcher("/login", "/logout", "/default-ui.css", "/launch/**")
 				.authenticationProvider(users)
-				.authorizeHttpRequests(a -> a.anyRequest().permitAll())
+				.authorizeHttpRequests(a -> a.requestMatchers("/launch/**").authenticated().anyRequest().permitAll())
 				.formLogin(Customizer.withDefaults())
 				.build();
 	}

@@ -64,8 +64,9 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 			if (user.fhirUser() != null) {
 				context.getClaims().claim("fhirUser", user.fhirUser());
 			}
-			if (user.ownPatientId() != null) {
-				context.getClaims().claim("patient", user.ownPatientId());
+			String patient = user.ownPatientId() != null ? user.ownPatientId() : PatientPicker.chosenPatient(context.getAuthorization());
+			if (patient != null) {
+				context.getClaims().claim("patient", patient);
 			}
 		}
 	}

@@ -13,8 +13,9 @@ import java.util.Optional;
  *   <tr><th>role</th><th>ceiling</th><th>meaning</th></tr>
  *   <tr><td>admin</td><td>user/{Practitioner,PractitionerRole,Organization,Location,Device}.cruds</td>
  *       <td>manages people, places and devices (users and clients at the authorization server); no clinical data</td></tr>
- *   <tr><td>doctor</td><td>user/*.cruds</td><td>reads and writes clinical data</td></tr>
- *   <tr><td>nurse</td><td>user/*.crus</td><td>creates, reads, updates and searches; never deletes</td></tr>
+ *   <tr><td>doctor</td><td>user/*.cruds, patient/*.cruds</td><td>reads and writes clinical data (patient/
+ *       scopes for an app launched on one patient)</td></tr>
+ *   <tr><td>nurse</td><td>user/*.crus, patient/*.crus</td><td>creates, reads, updates and searches; never deletes</td></tr>
  *   <tr><td>patient</td><td>patient/*.cruds</td><td>only their own compartment, their own Consents included</td></tr>
  * </table>
  */
@@ -25,8 +26,8 @@ public enum Role {
 			"user/Organization.cruds",
 			"user/Location.cruds",
 			"user/Device.cruds"),
-	DOCTOR("user/*.cruds"),
-	NURSE("user/*.crus"),
+	DOCTOR("user/*.cruds", "patient/*.cruds"),
+	NURSE("user/*.crus", "patient/*.crus"),
 	PATIENT("patient/*.cruds");
 
 	private final List<SmartScope> ceiling;

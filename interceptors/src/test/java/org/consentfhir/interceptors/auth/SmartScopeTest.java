@@ -42,7 +42,7 @@ class SmartScopeTest {
 				SmartScope.parse("user/*.cruds").orElseThrow(),
 				SmartScope.parse("patient/Observation.rs").orElseThrow());
 
-		assertThat(Role.NURSE.limit(granted)).extracting(SmartScope::toString).containsExactly("user/*.crus");
+		assertThat(Role.NURSE.limit(granted)).extracting(SmartScope::toString).containsExactly("user/*.crus", "patient/Observation.rs");
 		assertThat(Role.PATIENT.limit(granted)).extracting(SmartScope::toString).containsExactly("patient/Observation.rs");
 		assertThat(Role.ADMIN.limit(granted)).extracting(SmartScope::toString)
 				.contains("user/Practitioner.cruds", "user/Organization.cruds")
