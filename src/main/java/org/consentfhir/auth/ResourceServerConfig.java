@@ -9,6 +9,7 @@ import org.consentfhir.interceptors.auth.BearerTokenAuthenticationInterceptor;
 import org.consentfhir.interceptors.auth.CachingJwksSource;
 import org.consentfhir.interceptors.auth.ClaimNames;
 import org.consentfhir.interceptors.auth.JwtTokenVerifier;
+import org.consentfhir.interceptors.auth.ScopeFilterNarrowingInterceptor;
 import org.consentfhir.interceptors.auth.SmartAuthorizationInterceptor;
 import org.consentfhir.interceptors.auth.SmartSearchNarrowingInterceptor;
 import org.consentfhir.interceptors.auth.TokenVerifier;
@@ -18,9 +19,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The FHIR endpoint as an OAuth 2 resource server: which issuers are trusted and the three policy
+ * The FHIR endpoint as an OAuth 2 resource server: which issuers are trusted and the policy
  * interceptors (authentication, authorization by scope, search narrowing) that the FHIR endpoint
- * registers while {@code fhir.server.policy-enabled} is on.
+ * registers while {@code fhir.server.policy-enabled} is on (with the filter narrowing of
+ * query-filtered scopes).
  */
 @Configuration
 public class ResourceServerConfig {
@@ -50,6 +52,11 @@ public class ResourceServerConfig {
 	@Bean
 	SmartAuthorizationInterceptor smartAuthorizationInterceptor(SearchParamMatcher searchParamMatcher) {
 		return new SmartAuthorizationInterceptor(new AuthorizationSearchParamMatcher(searchParamMatcher));
+	}
+
+	@Bean
+	ScopeFilterNarrowingInterceptor scopeFilterNarrowingInterceptor() {
+		return new ScopeFilterNarrowingInterceptor();
 	}
 
 	@Bean

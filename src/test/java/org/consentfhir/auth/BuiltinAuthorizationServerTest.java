@@ -95,6 +95,20 @@ class BuiltinAuthorizationServerTest extends EndToEndTest {
 	}
 
 	@Test
+	void aRevokedRefreshTokenIsRefused() {
+		String username = unique("rev");
+		String password = oauth.createUser(username, "doctor", "Practitioner/d4");
+		String refresh = oauth.password(username, password, "offline_access user/*.rs").text("refresh_token");
+
+		Reply revoked = oauth.revoke("script-client", "Script-Secret-2026", refresh);
+		Reply afterRevoke = oauth.token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", refresh);
+
+		assertThat(revoked.status()).isEqualTo(200);
+		assertThat(afterRevoke.status()).isEqualTo(400);
+		assertThat(afterRevoke.text("error")).isEqualTo("invalid_grant");
+	}
+
+	@Test
 	void noRefreshTokenWithoutOfflineOrOnlineAccess() {
 		String username = unique("nor");
 		String password = oauth.createUser(username, "doctor", "Practitioner/d3");

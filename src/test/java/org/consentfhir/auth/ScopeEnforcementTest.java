@@ -139,6 +139,24 @@ class ScopeEnforcementTest extends EndToEndTest {
 	}
 
 	@Test
+	void aQueryFilteredScopeNarrowsSearchesToItsFilter() {
+		Bundle bundle = clientWithToken(patientToken(patientA, "patient/Observation.rs?category=vital-signs"))
+				.search().byUrl("Observation?patient=" + patientA).returnBundle(Bundle.class).execute();
+
+		assertThat(bundle.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+				.contains(vitalOfA)
+				.doesNotContain(labOfA);
+	}
+
+	@Test
+	void aRevincludeOfAnotherTypeIsRefused() {
+		String token = patientToken(patientA, "patient/Patient.rs");
+
+		assertThat(getWithToken("/fhir/Patient?_id=" + patientA, token).statusCode()).isEqualTo(200);
+		assertDenied(getWithToken("/fhir/Patient?_id=" + patientA + "&_revinclude=Observation:subject", token));
+	}
+
+	@Test
 	void patientScopesWithoutAPatientInTheTokenReachNothing() {
 		assertDenied(getWithToken("/fhir/" + vitalOfA, issuer().token(baseUrl(), "patient/*.rs")));
 	}

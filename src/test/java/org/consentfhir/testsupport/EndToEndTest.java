@@ -82,8 +82,13 @@ public abstract class EndToEndTest {
 
 	/** A FHIR client at {@code baseUrl} carrying a {@code system/*.cruds} token from {@link TestIssuer}. */
 	public static IGenericClient systemClient(String baseUrl) {
+		return systemClient(baseUrl, baseUrl);
+	}
+
+	/** As {@link #systemClient(String)}, for a server whose public base URL (the token audience) differs. */
+	public static IGenericClient systemClient(String baseUrl, String audience) {
 		IGenericClient tokenClient = FHIR.newRestfulGenericClient(baseUrl);
-		tokenClient.registerInterceptor(new BearerTokenAuthInterceptor(TestIssuer.get().token(baseUrl, "system/*.cruds")));
+		tokenClient.registerInterceptor(new BearerTokenAuthInterceptor(TestIssuer.get().token(audience, "system/*.cruds")));
 		return tokenClient;
 	}
 

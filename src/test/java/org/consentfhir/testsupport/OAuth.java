@@ -46,6 +46,14 @@ public final class OAuth {
 		return send(request.build());
 	}
 
+	public Reply revoke(String clientId, String clientSecret, String token) {
+		return send(HttpRequest.newBuilder(URI.create(origin + "/oauth2/revoke"))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.header("Authorization", basic(clientId, clientSecret))
+				.POST(HttpRequest.BodyPublishers.ofString(formBody(Map.of("token", token))))
+				.build());
+	}
+
 	public Reply clientCredentials(String clientId, String clientSecret, String scope) {
 		return token(clientId, clientSecret, "grant_type", "client_credentials", "scope", scope);
 	}

@@ -12,6 +12,9 @@ public final class InterceptorOrder {
 	/** A client over its request budget is turned away once it is known who it is. */
 	public static final int CLIENT_RATE_LIMIT = -1050;
 
+	/** A query-filtered scope's filter joins the search once the token is known. */
+	public static final int SCOPE_FILTER_NARROWING = -1040;
+
 	/** Unsafe request bodies are refused before anything else looks at them. */
 	public static final int REQUEST_BODY_GUARD = -1000;
 
