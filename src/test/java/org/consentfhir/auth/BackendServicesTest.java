@@ -60,6 +60,7 @@ class BackendServicesTest extends EndToEndTest {
 		Reply replay = clientCredentials(assertion);
 
 		assertThat(first.status()).as(first.body()).isEqualTo(200);
+		assertThat(first.json().path("expires_in").asLong()).as("this server's 15 minutes, not the library's 5").isGreaterThan(600);
 		assertThat(getWithToken("/fhir/Patient?_count=1", first.text("access_token")).statusCode()).isEqualTo(200);
 		assertThat(getWithToken("/fhir/Observation?_count=1", first.text("access_token")).statusCode()).isEqualTo(403);
 		assertThat(replay.status()).isEqualTo(401);

@@ -35,6 +35,7 @@ import org.springframework.security.oauth2.server.authorization.client.JdbcRegis
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcClientRegistrationAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
@@ -67,11 +68,17 @@ public class AuthorizationServerConfig {
 			HttpSecurity http,
 			PasswordGrantAuthenticationProvider passwordGrant,
 			SmartTokenResponse tokenResponse,
-			JwtClientAssertionDecoderFactory clientAssertionDecoders)
+			JwtClientAssertionDecoderFactory clientAssertionDecoders,
+			ClientBootstrap registeredClients)
 			throws Exception {
 		OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
 		http.securityMatcher(server.getEndpointsMatcher())
-				.with(server, s -> s.oidc(oidc -> oidc.clientRegistrationEndpoint(Customizer.withDefaults()))
+				.with(server, s -> s.oidc(oidc -> oidc.clientRegistrationEndpoint(registration -> registration
+								.authenticationProviders(providers -> providers.forEach(p -> {
+									if (p instanceof OidcClientRegistrationAuthenticationProvider registrations) {
+										registrations.setRegisteredClientConverter(registeredClients::fromRegistration);
+									}
+								}))))
 						.tokenEndpoint(token -> token.accessTokenRequestConverter(new PasswordGrant.Converter())
 								.authenticationProvider(passwordGrant)
 								.accessTokenResponseHandler(tokenResponse))

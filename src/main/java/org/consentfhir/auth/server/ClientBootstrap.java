@@ -22,6 +22,8 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.oidc.OidcClientRegistration;
+import org.springframework.security.oauth2.server.authorization.oidc.converter.OidcClientRegistrationRegisteredClientConverter;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
@@ -42,6 +44,8 @@ public final class ClientBootstrap {
 
 	private static final Logger log = LoggerFactory.getLogger(ClientBootstrap.class);
 	private static final ObjectMapper JSON = new ObjectMapper();
+	private static final OidcClientRegistrationRegisteredClientConverter REGISTRATIONS =
+			new OidcClientRegistrationRegisteredClientConverter();
 
 	private final RegisteredClientRepository clients;
 	private final PasswordEncoder encoder;
@@ -126,14 +130,26 @@ public final class ClientBootstrap {
 		return client.clientSettings(clientSettings.build()).build();
 	}
 
+	/**
+	 * A client registered at {@code /connect/register}, as Spring Authorization Server reads the
+	 * request, with this server's token settings (lifetimes, refresh-token rotation) instead of the
+	 * library's defaults.
+	 */
+	RegisteredClient fromRegistration(OidcClientRegistration registration) {
+		RegisteredClient registered = REGISTRATIONS.convert(registration);
+		return RegisteredClient.from(registered).tokenSettings(tokenSettings()).build();
+	}
+
+	private TokenSettings tokenSettings() {
+		return TokenSettings.builder()
+				.accessTokenTimeToLive(settings.accessTokenTtl())
+				.refreshTokenTimeToLive(settings.refreshTokenTtl())
+				.reuseRefreshTokens(false)
+				.build();
+	}
+
 	private RegisteredClient.Builder builder(String id, String clientId) {
-		return RegisteredClient.withId(id)
-				.clientId(clientId)
-				.tokenSettings(TokenSettings.builder()
-						.accessTokenTimeToLive(settings.accessTokenTtl())
-						.refreshTokenTimeToLive(settings.refreshTokenTtl())
-						.reuseRefreshTokens(false)
-						.build());
+		return RegisteredClient.withId(id).clientId(clientId).tokenSettings(tokenSettings());
 	}
 
 	private static String required(JsonNode json, String field) {
