@@ -96,6 +96,33 @@ class AuthorizationCodeFlowTest extends EndToEndTest {
 	}
 
 	@Test
+	void anEhrLaunchCarriesTheContextTheEhrRegistered() throws Exception {
+		String ehrToken = oauth.clientCredentials("script-client", "Script-Secret-2026", "launch.create").text("access_token");
+		Reply context = oauth.json("POST", "/admin/launch-contexts", ehrToken,
+				"{\"patient\":\"" + patient + "\",\"encounter\":\"enc-1\"}");
+		assertThat(context.status()).as(context.body()).isEqualTo(201);
+		username = unique("ehrdoc");
+		password = oauth.createUser(username, "doctor", "Practitioner/doc-10");
+		String verifier = verifier();
+
+		String code = signInAndApprove(authorizeUrl(challenge(verifier), "S256", REDIRECT, "openid fhirUser launch patient/*.rs",
+				Map.of("launch", context.text("launch"))));
+		Reply token = exchange(code, verifier);
+
+		assertThat(token.status()).as(token.body()).isEqualTo(200);
+		assertThat(token.text("patient")).isEqualTo(patient);
+		assertThat(token.text("encounter")).isEqualTo("enc-1");
+	}
+
+	@Test
+	void onlyATokenWithLaunchCreateRegistersALaunchContext() {
+		Reply refused = oauth.json("POST", "/admin/launch-contexts", systemToken, "{\"patient\":\"" + patient + "\"}");
+
+		assertThat(refused.status()).isEqualTo(403);
+		assertThat(refused.body()).contains("OperationOutcome").contains("launch.create");
+	}
+
+	@Test
 	void refusesTheCodeWithAWrongVerifier() throws Exception {
 		String code = signInAndApprove(authorizeUrl(challenge(verifier()), "S256", REDIRECT));
 
@@ -164,11 +191,16 @@ class AuthorizationCodeFlowTest extends EndToEndTest {
 	}
 
 	private String authorizeUrl(String challenge, String method, String redirect) {
+		return authorizeUrl(challenge, method, redirect, SCOPE, Map.of());
+	}
+
+	private String authorizeUrl(String challenge, String method, String redirect, String scope, Map<String, String> extra) {
 		Map<String, String> q = new LinkedHashMap<>();
 		q.put("response_type", "code");
 		q.put("client_id", CLIENT);
 		q.put("redirect_uri", redirect);
-		q.put("scope", SCOPE);
+		q.put("scope", scope);
+		q.putAll(extra);
 		q.put("state", "xyz");
 		q.put("aud", baseUrl());
 		if (challenge != null) {

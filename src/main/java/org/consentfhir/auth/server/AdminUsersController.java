@@ -5,15 +5,11 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.consentfhir.config.FhirServerProperties;
 import org.consentfhir.interceptors.auth.AccessToken;
-import org.consentfhir.interceptors.auth.InvalidTokenException;
 import org.consentfhir.interceptors.auth.Role;
-import org.consentfhir.interceptors.auth.TokenVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,7 +20,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * User accounts of the built-in authorization server, for an admin token (scope {@code users.manage}):
@@ -44,14 +39,12 @@ class AdminUsersController {
 
 	private final UserAccounts accounts;
 	private final PasswordEncoder encoder;
-	private final TokenVerifier verifier;
-	private final FhirServerProperties server;
+	private final AdminTokens tokens;
 
-	AdminUsersController(UserAccounts accounts, PasswordEncoder encoder, TokenVerifier verifier, FhirServerProperties server) {
+	AdminUsersController(UserAccounts accounts, PasswordEncoder encoder, AdminTokens tokens) {
 		this.accounts = accounts;
 		this.encoder = encoder;
-		this.verifier = verifier;
-		this.server = server;
+		this.tokens = tokens;
 	}
 
 	record NewUser(String username, String password, String role, String fhirUser) {}
@@ -123,21 +116,7 @@ class AdminUsersController {
 	}
 
 	private AccessToken authorize(HttpServletRequest request) {
-		String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-		if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-			throw new Problem(HttpStatus.UNAUTHORIZED, "an admin access token is required");
-		}
-		String origin = ServletUriComponentsBuilder.fromContextPath(request).replacePath(null).toUriString();
-		String audience = server.publicBaseUrl() == null || server.publicBaseUrl().isBlank() ? origin + "/fhir" : server.publicBaseUrl();
-		try {
-			AccessToken token = verifier.verify(header.substring(7).trim(), audience, origin);
-			if (!token.hasScope("users.manage")) {
-				throw new Problem(HttpStatus.FORBIDDEN, "the token lacks the users.manage scope");
-			}
-			return token;
-		} catch (InvalidTokenException e) {
-			throw new Problem(HttpStatus.UNAUTHORIZED, e.getMessage());
-		}
+		return tokens.require(request, "users.manage");
 	}
 
 	private static Map<String, Object> view(UserAccount account) {

@@ -173,10 +173,10 @@ public class AuthorizationServerConfig {
 	}
 
 	@Bean
-	OAuth2TokenGenerator<?> tokenGenerator(
-			JWKSource<SecurityContext> jwkSource, SigningKeys keys, FhirServerProperties server, UserAccounts accounts) {
+	OAuth2TokenGenerator<?> tokenGenerator(JWKSource<SecurityContext> jwkSource, SigningKeys keys, FhirServerProperties server,
+			UserAccounts accounts, LaunchContexts launchContexts) {
 		JwtGenerator jwts = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
-		jwts.setJwtCustomizer(new SmartTokenCustomizer(keys, server.publicBaseUrl(), accounts));
+		jwts.setJwtCustomizer(new SmartTokenCustomizer(keys, server.publicBaseUrl(), accounts, launchContexts));
 		return new DelegatingOAuth2TokenGenerator(jwts, new OAuth2AccessTokenGenerator(), new OfflineAccessRefreshTokens());
 	}
 
@@ -206,6 +206,16 @@ public class AuthorizationServerConfig {
 			RegisteredClientRepository clients, PasswordEncoder encoder, AuthProperties auth, StorageProperties storage,
 			org.springframework.core.io.ResourceLoader resources) {
 		return new ClientBootstrap(clients, encoder, auth, Path.of(storage.dataDir(), "auth"), resources);
+	}
+
+	@Bean
+	LaunchContexts launchContexts() {
+		return new LaunchContexts();
+	}
+
+	@Bean
+	AdminTokens adminTokens(org.consentfhir.interceptors.auth.TokenVerifier verifier, FhirServerProperties server) {
+		return new AdminTokens(verifier, server);
 	}
 
 	/** Creates the server's tables when missing; other beans take it to run after it. */

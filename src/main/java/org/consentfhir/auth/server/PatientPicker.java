@@ -41,7 +41,8 @@ final class PatientPicker extends OncePerRequestFilter {
 		if (launchPatient
 				&& user != null && user.getPrincipal() instanceof UserAccount account
 				&& account.role() != Role.PATIENT
-				&& request.getParameter(PARAMETER) == null) {
+				&& request.getParameter(PARAMETER) == null
+				&& request.getParameter("launch") == null) { // an EHR launch brings its own context
 			response.sendRedirect(PAGE + "?" + request.getQueryString());
 			return;
 		}
@@ -50,6 +51,12 @@ final class PatientPicker extends OncePerRequestFilter {
 
 	/** The patient a practitioner picked for this authorization, or null. */
 	static String chosenPatient(OAuth2Authorization authorization) {
+		String chosen = requestParameter(authorization, PARAMETER);
+		return chosen != null && PATIENT_ID.matcher(chosen).matches() ? chosen : null;
+	}
+
+	/** A parameter of the authorization request behind this authorization (e.g. {@code launch}), or null. */
+	static String requestParameter(OAuth2Authorization authorization, String name) {
 		if (authorization == null) {
 			return null;
 		}
@@ -58,7 +65,6 @@ final class PatientPicker extends OncePerRequestFilter {
 			return null;
 		}
 		Map<String, Object> extra = request.getAdditionalParameters();
-		Object chosen = extra.get(PARAMETER);
-		return chosen instanceof String id && PATIENT_ID.matcher(id).matches() ? id : null;
+		return extra.get(name) instanceof String value ? value : null;
 	}
 }

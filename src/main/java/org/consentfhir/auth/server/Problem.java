@@ -18,7 +18,7 @@ final class Problem extends RuntimeException {
 		this.status = status;
 	}
 
-	@RestControllerAdvice(assignableTypes = AdminUsersController.class)
+	@RestControllerAdvice(assignableTypes = {AdminUsersController.class, LaunchContextController.class})
 	static final class Handler {
 
 		private static final FhirContext FHIR = FhirContext.forR4Cached();

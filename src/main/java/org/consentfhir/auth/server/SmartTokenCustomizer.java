@@ -21,7 +21,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * Makes the built-in server's JWTs SMART access tokens: {@code aud} is the FHIR base URL,
  * {@code scope} the granted scopes (a JSON array, as Spring Authorization Server reads its own
  * tokens back; the resource server takes an array or a space-separated string) cut down to the
- * user's {@link Role}, and {@code patient},
+ * user's {@link Role}, and {@code patient} (the user's own record, an EHR launch's context, or
+ * the patient picked at launch), {@code encounter} (EHR launch),
  * {@code fhirUser}, {@code role} and {@code client_id} say who and for whom. The {@code id_token}
  * gets {@code fhirUser}. A refresh for a user who has since been disabled is refused.
  */
@@ -30,11 +31,13 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 	private final SigningKeys keys;
 	private final String publicBaseUrl;
 	private final UserAccounts accounts;
+	private final LaunchContexts launchContexts;
 
-	SmartTokenCustomizer(SigningKeys keys, String publicBaseUrl, UserAccounts accounts) {
+	SmartTokenCustomizer(SigningKeys keys, String publicBaseUrl, UserAccounts accounts, LaunchContexts launchContexts) {
 		this.keys = keys;
 		this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null : publicBaseUrl;
 		this.accounts = accounts;
+		this.launchContexts = launchContexts;
 	}
 
 	@Override
@@ -64,10 +67,15 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 			if (user.fhirUser() != null) {
 				context.getClaims().claim("fhirUser", user.fhirUser());
 			}
-			String patient = user.ownPatientId() != null ? user.ownPatientId() : PatientPicker.chosenPatient(context.getAuthorization());
+			var ehrLaunch = context.getAuthorizedScopes().contains("launch")
+					? launchContexts.find(PatientPicker.requestParameter(context.getAuthorization(), "launch"))
+					: java.util.Optional.<LaunchContexts.LaunchContext>empty();
+			String patient = user.ownPatientId() != null ? user.ownPatientId()
+					: ehrLaunch.map(LaunchContexts.LaunchContext::patient).orElse(PatientPicker.chosenPatient(context.getAuthorization()));
 			if (patient != null) {
 				context.getClaims().claim("patient", patient);
 			}
+			ehrLaunch.map(LaunchContexts.LaunchContext::encounter).ifPresent(e -> context.getClaims().claim("encounter", e));
 		}
 	}
 

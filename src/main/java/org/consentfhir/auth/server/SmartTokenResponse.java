@@ -15,7 +15,7 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
 
 /**
  * The token response as SMART App Launch wants it: {@code scope} as actually granted (after the
- * role's ceiling) and {@code patient} when the token has a patient context, both read from the
+ * role's ceiling) and {@code patient} / {@code encounter} when the token has that context, both read from the
  * access token this server has just signed.
  */
 final class SmartTokenResponse implements AuthenticationSuccessHandler {
@@ -29,9 +29,11 @@ final class SmartTokenResponse implements AuthenticationSuccessHandler {
 			try {
 				var claims = SignedJWT.parse(token.getAccessToken().getTokenValue()).getJWTClaimsSet();
 				Map<String, Object> extra = new HashMap<>(token.getAdditionalParameters());
-				String patient = claims.getStringClaim("patient");
-				if (patient != null) {
-					extra.put("patient", patient);
+				for (String launchContext : new String[] {"patient", "encounter"}) {
+					String value = claims.getStringClaim(launchContext);
+					if (value != null) {
+						extra.put(launchContext, value);
+					}
 				}
 				context.getAccessTokenResponse().additionalParameters(extra);
 				var scope = claims.getStringListClaim("scope");

@@ -1,0 +1,44 @@
+package org.consentfhir.auth.server;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.consentfhir.config.FhirServerProperties;
+import org.consentfhir.interceptors.auth.AccessToken;
+import org.consentfhir.interceptors.auth.InvalidTokenException;
+import org.consentfhir.interceptors.auth.TokenVerifier;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * Bearer tokens on the admin API: verified exactly as on the FHIR endpoint (same issuers, same
+ * audience), then required to carry the scope the action needs. 401 without a good token, 403
+ * without the scope.
+ */
+class AdminTokens {
+
+	private final TokenVerifier verifier;
+	private final FhirServerProperties server;
+
+	AdminTokens(TokenVerifier verifier, FhirServerProperties server) {
+		this.verifier = verifier;
+		this.server = server;
+	}
+
+	AccessToken require(HttpServletRequest request, String scope) {
+		String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+		if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			throw new Problem(HttpStatus.UNAUTHORIZED, "an access token is required");
+		}
+		String origin = ServletUriComponentsBuilder.fromContextPath(request).replacePath(null).toUriString();
+		String audience = server.publicBaseUrl() == null || server.publicBaseUrl().isBlank() ? origin + "/fhir" : server.publicBaseUrl();
+		try {
+			AccessToken token = verifier.verify(header.substring(7).trim(), audience, origin);
+			if (!token.hasScope(scope)) {
+				throw new Problem(HttpStatus.FORBIDDEN, "the token lacks the " + scope + " scope");
+			}
+			return token;
+		} catch (InvalidTokenException e) {
+			throw new Problem(HttpStatus.UNAUTHORIZED, e.getMessage());
+		}
+	}
+}
