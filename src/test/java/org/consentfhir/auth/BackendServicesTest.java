@@ -86,6 +86,33 @@ class BackendServicesTest extends EndToEndTest {
 		assertThat(oauth.json("POST", "/connect/register", userToken, registration()).status()).isEqualTo(401);
 	}
 
+	@Test
+	void theTokenEndpointAnswersMalformedRequestsWithoutA500() {
+		String clientId = register();
+		String[][] requests = {
+			{},
+			{"grant_type", "client_credentials"},
+			{"grant_type", "nonsense", "client_id", "x"},
+			{"grant_type", "client_credentials", "client_assertion_type", ASSERTION_TYPE, "client_assertion", "not-a-jwt"},
+			{"grant_type", "client_credentials", "client_assertion_type", ASSERTION_TYPE},
+			{"grant_type", "client_credentials", "client_assertion_type", "urn:example:unknown", "client_assertion", "x"},
+			{"grant_type", "client_credentials", "client_assertion_type", ASSERTION_TYPE, "client_assertion",
+				TestIssuer.sign(JWSAlgorithm.RS384, issuer().publishedKey(JWSAlgorithm.RS384), new JWTClaimsSet.Builder().build())},
+			{"grant_type", "client_credentials", "client_assertion_type", ASSERTION_TYPE, "client_assertion", assertion("no-such-client", "j1")},
+			{"grant_type", "client_credentials", "scope", "system/*.cruds", "client_assertion_type", ASSERTION_TYPE,
+				"client_assertion", assertion(clientId, UUID.randomUUID().toString())},
+			{"grant_type", "authorization_code", "code", "forged", "client_id", "smart-app", "code_verifier", "x", "redirect_uri", "http://127.0.0.1:9/callback"},
+			{"grant_type", "refresh_token", "refresh_token", "forged", "client_id", "smart-app"},
+			{"grant_type", "password", "username", "nobody", "password", "x", "client_id", "smart-app"},
+		};
+		for (String[] form : requests) {
+			Reply reply = oauth.token(null, null, form);
+			assertThat(reply.status()).as(String.join(" ", form) + " -> " + reply.body()).isBetween(400, 499);
+		}
+		assertThat(oauth.token(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "grant_type", "password", "username", "x", "password", "y").status())
+				.as("password grant for a client not registered for it").isBetween(400, 499);
+	}
+
 	private String register() {
 		String adminToken = oauth.clientCredentials(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "client.create").text("access_token");
 		Reply reply = oauth.json("POST", "/connect/register", adminToken, registration());

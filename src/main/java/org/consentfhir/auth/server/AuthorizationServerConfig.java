@@ -46,6 +46,10 @@ import org.springframework.security.web.authentication.preauth.AbstractPreAuthen
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 
 /**
  * The built-in OAuth 2 / SMART authorization server, on Spring Authorization Server (on unless
@@ -93,8 +97,11 @@ public class AuthorizationServerConfig {
 				.addFilterBefore(new PatientPicker(), AbstractPreAuthenticatedProcessingFilter.class)
 				.authorizeHttpRequests(a -> a.anyRequest().authenticated())
 				.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()))
-				.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
-						new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+				.exceptionHandling(e -> e
+						// a browser at the authorization endpoint signs in; everyone else gets 401
+						.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), new AndRequestMatcher(
+								new AntPathRequestMatcher("/oauth2/authorize"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
+						.defaultAuthenticationEntryPointFor(new BearerTokenAuthenticationEntryPoint(), AnyRequestMatcher.INSTANCE));
 		return http.build();
 	}
 
