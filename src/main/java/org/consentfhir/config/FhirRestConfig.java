@@ -24,6 +24,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.validation.IValidatorModule;
 import java.util.List;
+import org.consentfhir.consent.ConsentCheckOperation;
 import org.consentfhir.interceptors.auth.SmartCapabilityStatementInterceptor;
 import org.consentfhir.interceptors.http.IfMatchPreconditionInterceptor;
 import org.consentfhir.interceptors.inputguard.RequestBodyGuardInterceptor;
@@ -77,11 +78,13 @@ public class FhirRestConfig {
 			DatabaseBackedPagingProvider pagingProvider,
 			List<PolicyInterceptor> policyInterceptors,
 			SmartCapabilityStatementInterceptor smartCapabilityStatement,
+			ConsentCheckOperation consentCheck,
 			FhirServerProperties properties) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
 		server.setImplementationDescription(properties.implementationDescription());
 		server.registerProviders(resourceProviderFactory.createProviders());
 		server.registerProvider(systemProvider);
+		server.registerProvider(consentCheck);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 

@@ -92,6 +92,7 @@ public final class ScopeRules {
 		}
 		everythingRule(rules, scopes, patient);
 		metaRules(rules, scopes);
+		consentCheckRule(rules, scopes, patient);
 		rules.denyAll(DEFAULT_DENY);
 		return rules.build();
 	}
@@ -122,6 +123,19 @@ public final class ScopeRules {
 		} else if (patientContext) {
 			rules.allow("$everything of the token's patient").operation().named("$everything")
 					.onInstance(patient).andRequireExplicitResponseAuthorization();
+		}
+	}
+
+	/** $consent-check explains decisions about a patient: for whoever may read that patient's Consents. */
+	private static void consentCheckRule(RuleBuilder rules, List<SmartScope> scopes, IdType patient) {
+		boolean wider = scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Consent") && s.allows(Permission.READ));
+		boolean own = scopes.stream().anyMatch(s -> s.context() == Context.PATIENT && s.coversType("Consent") && s.allows(Permission.READ));
+		if (wider) {
+			rules.allow("$consent-check by a reader of Consents").operation().named("$consent-check")
+					.onInstancesOfType(Patient.class).andAllowAllResponses();
+		} else if (own) {
+			rules.allow("$consent-check of the token's patient").operation().named("$consent-check")
+					.onInstance(patient).andAllowAllResponses();
 		}
 	}
 

@@ -1,0 +1,83 @@
+package org.consentfhir.consent;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.consentfhir.interceptors.consent.AccessRequest;
+import org.consentfhir.interceptors.consent.ConsentDecider;
+import org.consentfhir.interceptors.consent.ConsentDecision;
+import org.consentfhir.interceptors.consent.PurposeOfUse;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+
+/**
+ * {@code Patient/{id}/$consent-check?actor=Practitioner/1&actor=Organization/2&purpose=TREAT[&type=Observation]}:
+ * may these actors use this patient's data for this purpose now, and why. Answers Parameters with
+ * {@code decision} (permit | deny), {@code reason} (a sentence), {@code consent} (the deciding
+ * Consent, if one decided), {@code purpose} and {@code at}. Reads the patient's Consents as stored
+ * at this moment, so a revocation shows in the very next answer.
+ */
+public class ConsentCheckOperation {
+
+	private final DaoRegistry daos;
+	private final ConsentDecider decider;
+	private final Clock clock;
+
+	public ConsentCheckOperation(DaoRegistry daos, ConsentDecider decider, Clock clock) {
+		this.daos = daos;
+		this.decider = decider;
+		this.clock = clock;
+	}
+
+	@Operation(name = "$consent-check", idempotent = true, type = Patient.class)
+	public Parameters consentCheck(
+			@IdParam IdType patientId,
+			@OperationParam(name = "actor", min = 1, max = OperationParam.MAX_UNLIMITED) List<StringType> actors,
+			@OperationParam(name = "purpose", min = 1, max = 1) CodeType purposeCode,
+			@OperationParam(name = "type", max = 1) CodeType resourceType) {
+		PurposeOfUse purpose = PurposeOfUse.of(purposeCode == null ? null : purposeCode.getValue()).orElseThrow(() ->
+				new InvalidRequestException("purpose must be one of " + List.of(PurposeOfUse.values())));
+		Set<String> actorReferences = actors.stream().map(StringType::getValue).collect(Collectors.toSet());
+		if (actorReferences.stream().anyMatch(a -> a == null || !a.matches("^(Practitioner|PractitionerRole|Organization|CareTeam|RelatedPerson|Patient|Device)/[A-Za-z0-9\\-.]{1,64}$"))) {
+			throw new InvalidRequestException("each actor must be a reference such as Practitioner/123 or Organization/45");
+		}
+		String patient = daos.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), new SystemRequestDetails())
+				.getIdElement().getIdPart();
+
+		AccessRequest request = new AccessRequest(patient, actorReferences, purpose,
+				resourceType == null ? null : resourceType.getValue(), null, clock.instant(), false);
+		ConsentDecision decision = decider.decide(request, consentsOf(patient));
+
+		Parameters answer = new Parameters();
+		answer.addParameter("decision", new CodeType(decision.permitted() ? "permit" : "deny"));
+		answer.addParameter("reason", new StringType(decision.reason()));
+		if (decision.decidingConsent() != null) {
+			answer.addParameter().setName("consent").setValue(new Reference(decision.decidingConsent()));
+		}
+		answer.addParameter("purpose", new CodeType(purpose.code()));
+		answer.addParameter().setName("at").setValue(new InstantType(java.util.Date.from(request.at())));
+		return answer;
+	}
+
+	private List<Consent> consentsOf(String patient) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous("patient", new ReferenceParam("Patient/" + patient));
+		return daos.getResourceDao(Consent.class).search(search, new SystemRequestDetails()).getAllResources().stream()
+				.map(Consent.class::cast)
+				.toList();
+	}
+}
