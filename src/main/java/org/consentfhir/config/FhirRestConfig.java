@@ -25,6 +25,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.validation.IValidatorModule;
 import java.util.List;
 import org.consentfhir.consent.ConsentCheckOperation;
+import org.consentfhir.interceptors.audit.AuditEventImmutabilityInterceptor;
 import org.consentfhir.interceptors.auth.SmartCapabilityStatementInterceptor;
 import org.consentfhir.interceptors.http.IfMatchPreconditionInterceptor;
 import org.consentfhir.interceptors.inputguard.RequestBodyGuardInterceptor;
@@ -62,6 +63,13 @@ public class FhirRestConfig {
 			IInterceptorService storageInterceptors) {
 		DeclaredProfileValidatingInterceptor interceptor = new DeclaredProfileValidatingInterceptor(
 				validationSupport.getFhirContext(), validationSupport, instanceValidator);
+		storageInterceptors.registerInterceptor(interceptor);
+		return interceptor;
+	}
+
+	@Bean
+	public AuditEventImmutabilityInterceptor auditEventImmutabilityInterceptor(IInterceptorService storageInterceptors) {
+		AuditEventImmutabilityInterceptor interceptor = new AuditEventImmutabilityInterceptor();
 		storageInterceptors.registerInterceptor(interceptor);
 		return interceptor;
 	}

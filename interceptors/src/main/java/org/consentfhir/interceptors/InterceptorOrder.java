@@ -21,6 +21,9 @@ public final class InterceptorOrder {
 	/** HTTP status mapping for the FHIR specification; it only rewrites outgoing errors. */
 	public static final int HTTP_CONFORMANCE = 900;
 
+	/** The audit trail is immutable: refused before any other storage hook does work. */
+	public static final int AUDIT_IMMUTABILITY = -500;
+
 	/** Conformance to declared profiles is checked after any policy has let a write through. */
 	public static final int PROFILE_VALIDATION = 500;
 
