@@ -1,0 +1,24 @@
+package org.consentfhir.audit;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.time.Duration;
+import org.consentfhir.interceptors.audit.AuditCaptureInterceptor;
+import org.consentfhir.interceptors.audit.TokenAuditContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** AuditEvents for every access: BALP capture on the FHIR endpoint, stored durably before the response. */
+@Configuration
+public class AuditConfig {
+
+	@Bean
+	DurableAuditSink durableAuditSink(DaoRegistry daos, PlatformTransactionManager transactionManager) {
+		return new DurableAuditSink(daos, transactionManager, Duration.ofSeconds(30));
+	}
+
+	@Bean
+	AuditCaptureInterceptor auditCaptureInterceptor(DurableAuditSink sink) {
+		return new AuditCaptureInterceptor(sink, new TokenAuditContext());
+	}
+}

@@ -1,0 +1,76 @@
+package org.consentfhir.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.util.List;
+import org.consentfhir.testsupport.EndToEndTest;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every read, search and write of patient data leaves an AuditEvent (IHE BALP) naming the user
+ * (fhirUser), the client, the network address and the patient, stored before the response.
+ */
+class AuditCaptureTest extends EndToEndTest {
+
+	private String patient;
+	private IGenericClient doctor;
+
+	@BeforeEach
+	void aPatientAndADoctor() {
+		patient = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+		doctor = clientWithToken(issuer().token(baseUrl(), "user/*.cruds", c -> c.claim("fhirUser", "Practitioner/dr-audit")
+				.claim("client_id", "ehr-app")));
+	}
+
+	@Test
+	void aReadIsOnTheRecordWithWhoFromWhereAndWhichPatient() {
+		doctor.read().resource(Patient.class).withId(patient).execute();
+
+		AuditEvent read = eventsFor(patient).stream()
+				.filter(e -> e.getSubtypeFirstRep().getCode().equals("read"))
+				.filter(e -> e.getAgent().stream().anyMatch(a -> "Practitioner/dr-audit".equals(a.getWho().getIdentifier().getValue())))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("no read AuditEvent for Patient/" + patient));
+
+		assertThat(read.getMeta().getProfile()).anyMatch(p -> p.getValue().contains("PatientRead"));
+		assertThat(read.getAgent()).anyMatch(a -> "ehr-app".equals(a.getWho().getIdentifier().getValue()));
+		assertThat(read.getAgent()).anyMatch(a -> "127.0.0.1".equals(a.getNetwork().getAddress()));
+		assertThat(read.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+	}
+
+	@Test
+	void aSearchAndAWriteAreOnTheRecordToo() {
+		Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference("Patient/" + patient));
+		observation.getCode().setText("pulse");
+		doctor.create().resource(observation).execute();
+		doctor.search().byUrl("Observation?patient=" + patient).returnBundle(Bundle.class).execute();
+
+		List<AuditEvent> events = eventsFor(patient);
+
+		assertThat(events).anyMatch(e -> e.getAction() == AuditEvent.AuditEventAction.C);
+		assertThat(events).anyMatch(e -> e.getSubtypeFirstRep().getCode().equals("search-type"));
+	}
+
+	@Test
+	void aDeleteIsOnTheRecord() {
+		Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference("Patient/" + patient));
+		observation.getCode().setText("temperature");
+		String id = doctor.create().resource(observation).execute().getId().toUnqualifiedVersionless().getValue();
+
+		doctor.delete().resourceById(new org.hl7.fhir.r4.model.IdType(id)).execute();
+
+		assertThat(eventsFor(patient)).anyMatch(e -> e.getAction() == AuditEvent.AuditEventAction.D);
+	}
+
+	private List<AuditEvent> eventsFor(String patientId) {
+		return client.search().byUrl("AuditEvent?patient=Patient/" + patientId + "&_count=100").returnBundle(Bundle.class).execute()
+				.getEntry().stream().map(e -> (AuditEvent) e.getResource()).toList();
+	}
+}
