@@ -18,6 +18,11 @@ public class AuditConfig {
 	}
 
 	@Bean
+	AccessLogOperation accessLogOperation(DaoRegistry daos) {
+		return new AccessLogOperation(daos);
+	}
+
+	@Bean
 	AuditCaptureInterceptor auditCaptureInterceptor(DurableAuditSink sink) {
 		return new AuditCaptureInterceptor(sink, new TokenAuditContext());
 	}

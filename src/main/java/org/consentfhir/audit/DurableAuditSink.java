@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -27,8 +28,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the server is killed right after answering.
  *
  * <ul>
- *   <li>An event of a write arrives inside the write's own transaction: it is stored in that
- *       transaction, so the record and its audit commit (or roll back) together.</li>
+ *   <li>An event of a write arrives inside the write's own transaction: the events of the
+ *       transaction are merged ({@link AuditRecords}) and stored in it just before it commits, so
+ *       the records and their audit commit (or roll back) together.</li>
  *   <li>An event of a read is stored by group commit: the request thread queues it and waits; one
  *       writer thread stores everything queued so far in one database transaction, then releases
  *       all the waiting threads. Many concurrent reads cost one commit.</li>
@@ -40,8 +42,6 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 
 	private static final Logger log = LoggerFactory.getLogger(DurableAuditSink.class);
 	private static final int MAX_BATCH = 500;
-	/** The identifier system under which a deleted resource's id is kept in its AuditEvent. */
-	public static final String DELETED_RESOURCE_SYSTEM = "urn:consentfhir:deleted-resource";
 
 	private final IFhirResourceDao<AuditEvent> dao;
 	private final TransactionTemplate transactions;
@@ -63,10 +63,11 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 
 	@Override
 	public void recordAuditEvent(AuditEvent event) {
-		keepDeletedResourcesAsIdentifiers(event);
-		if (TransactionSynchronizationManager.isActualTransactionActive()
+		AuditRecords.normalize(event);
+		if (TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.isActualTransactionActive()
 				&& !TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
-			dao.create(event, new SystemRequestDetails());
+			eventsOfThisTransaction().add(event);
 			return;
 		}
 		Pending pending = new Pending(event, new CompletableFuture<>());
@@ -82,26 +83,30 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 	}
 
 	/**
-	 * A delete's event names a resource that no longer exists, which the store's referential
-	 * integrity refuses as a reference: it is kept as an identifier ({@code Observation/12/_history/3}).
+	 * The events of the current write transaction, stored (merged) just before it commits, in it:
+	 * the records and their audit commit or roll back together.
 	 */
-	static void keepDeletedResourcesAsIdentifiers(AuditEvent event) {
-		if (event.getAction() != AuditEvent.AuditEventAction.D) {
-			return;
+	@SuppressWarnings("unchecked")
+	private List<AuditEvent> eventsOfThisTransaction() {
+		List<AuditEvent> events = (List<AuditEvent>) TransactionSynchronizationManager.getResource(this);
+		if (events == null) {
+			List<AuditEvent> buffer = new ArrayList<>();
+			TransactionSynchronizationManager.bindResource(this, buffer);
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void beforeCommit(boolean readOnly) {
+					SystemRequestDetails system = new SystemRequestDetails();
+					AuditRecords.merge(buffer).forEach(e -> dao.create(e, system));
+				}
+
+				@Override
+				public void afterCompletion(int status) {
+					TransactionSynchronizationManager.unbindResourceIfPossible(DurableAuditSink.this);
+				}
+			});
+			events = buffer;
 		}
-		java.util.Set<String> deleted = new java.util.HashSet<>();
-		event.getEntity().stream()
-				.filter(e -> "4".equals(e.getRole().getCode()) && e.getWhat().hasReference())
-				.forEach(e -> deleted.add(e.getWhat().getReferenceElement().toUnqualifiedVersionless().getValue()));
-		for (AuditEvent.AuditEventEntityComponent entity : event.getEntity()) {
-			if (entity.getWhat().hasReference()
-					&& deleted.contains(entity.getWhat().getReferenceElement().toUnqualifiedVersionless().getValue())) {
-				String reference = entity.getWhat().getReference();
-				entity.setWhat(new org.hl7.fhir.r4.model.Reference()
-						.setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(DELETED_RESOURCE_SYSTEM).setValue(reference))
-						.setDisplay(reference + " (deleted)"));
-			}
-		}
+		return events;
 	}
 
 	private void writeBatches() {

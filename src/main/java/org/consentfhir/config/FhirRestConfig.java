@@ -24,6 +24,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.validation.IValidatorModule;
 import java.util.List;
+import org.consentfhir.audit.AccessLogOperation;
 import org.consentfhir.consent.ConsentCheckOperation;
 import org.consentfhir.interceptors.audit.AuditEventImmutabilityInterceptor;
 import org.consentfhir.interceptors.auth.SmartCapabilityStatementInterceptor;
@@ -87,12 +88,14 @@ public class FhirRestConfig {
 			List<PolicyInterceptor> policyInterceptors,
 			SmartCapabilityStatementInterceptor smartCapabilityStatement,
 			ConsentCheckOperation consentCheck,
+			AccessLogOperation accessLog,
 			FhirServerProperties properties) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
 		server.setImplementationDescription(properties.implementationDescription());
 		server.registerProviders(resourceProviderFactory.createProviders());
 		server.registerProvider(systemProvider);
 		server.registerProvider(consentCheck);
+		server.registerProvider(accessLog);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 

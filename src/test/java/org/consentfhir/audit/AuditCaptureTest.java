@@ -69,6 +69,28 @@ class AuditCaptureTest extends EndToEndTest {
 		assertThat(eventsFor(patient)).anyMatch(e -> e.getAction() == AuditEvent.AuditEventAction.D);
 	}
 
+	@Test
+	void aTransactionLeavesOneEventPerPatientListingEveryRecord() {
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		for (int i = 0; i < 3; i++) {
+			Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference("Patient/" + patient));
+			observation.getCode().setText("reading " + i);
+			transaction.addEntry().setResource(observation).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		}
+		Bundle response = doctor.transaction().withBundle(transaction).execute();
+
+		List<AuditEvent> creates = eventsFor(patient).stream()
+				.filter(e -> e.getAction() == AuditEvent.AuditEventAction.C)
+				.filter(e -> e.getAgent().stream().anyMatch(a -> "Practitioner/dr-audit".equals(a.getWho().getIdentifier().getValue())))
+				.toList();
+
+		assertThat(creates).hasSize(1);
+		List<String> recorded = creates.get(0).getEntity().stream().map(e -> e.getWhat().getIdentifier().getValue())
+				.filter(java.util.Objects::nonNull).toList();
+		response.getEntry().forEach(entry -> assertThat(recorded).anyMatch(r -> r.startsWith(
+				new org.hl7.fhir.r4.model.IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless().getValue())));
+	}
+
 	private List<AuditEvent> eventsFor(String patientId) {
 		return client.search().byUrl("AuditEvent?patient=Patient/" + patientId + "&_count=100").returnBundle(Bundle.class).execute()
 				.getEntry().stream().map(e -> (AuditEvent) e.getResource()).toList();

@@ -28,16 +28,29 @@ public final class PostgresDatabase {
 
 	public static synchronized String url() {
 		if (databaseUrl == null) {
-			String name = "consentfhir_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-			try (Connection connection = DriverManager.getConnection(SERVER_URL + "postgres", USER, PASSWORD);
-					Statement statement = connection.createStatement()) {
-				statement.execute("CREATE DATABASE " + name);
-			} catch (SQLException e) {
-				throw new IllegalStateException("PostgreSQL tier needs a PostgreSQL server at " + SERVER_URL, e);
-			}
-			databaseUrl = SERVER_URL + name;
+			databaseUrl = newDatabase();
 		}
 		return databaseUrl;
+	}
+
+	/** Another fresh database, for a test that needs one of its own; returns its JDBC URL. */
+	public static String newDatabase() {
+		String name = "consentfhir_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+		try (Connection connection = DriverManager.getConnection(SERVER_URL + "postgres", USER, PASSWORD);
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE DATABASE " + name);
+		} catch (SQLException e) {
+			throw new IllegalStateException("PostgreSQL tier needs a PostgreSQL server at " + SERVER_URL, e);
+		}
+		return SERVER_URL + name;
+	}
+
+	public static String user() {
+		return USER;
+	}
+
+	public static String password() {
+		return PASSWORD;
 	}
 
 	/** JUnit {@code @EnabledIf} condition of the PostgreSQL tier. */

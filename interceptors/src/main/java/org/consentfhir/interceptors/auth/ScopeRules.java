@@ -93,6 +93,7 @@ public final class ScopeRules {
 		everythingRule(rules, scopes, patient);
 		metaRules(rules, scopes);
 		consentCheckRule(rules, scopes, patient);
+		accessLogRule(rules, scopes, patient);
 		rules.denyAll(DEFAULT_DENY);
 		return rules.build();
 	}
@@ -135,6 +136,19 @@ public final class ScopeRules {
 					.onInstancesOfType(Patient.class).andAllowAllResponses();
 		} else if (own) {
 			rules.allow("$consent-check of the token's patient").operation().named("$consent-check")
+					.onInstance(patient).andAllowAllResponses();
+		}
+	}
+
+	/** $access-log: the patient's own (a patient-context token) or any patient's for staff who read AuditEvents. */
+	private static void accessLogRule(RuleBuilder rules, List<SmartScope> scopes, IdType patient) {
+		boolean staff = scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("AuditEvent") && s.allows(Permission.READ));
+		boolean own = scopes.stream().anyMatch(s -> s.context() == Context.PATIENT && s.allows(Permission.READ));
+		if (staff) {
+			rules.allow("$access-log by a reader of AuditEvents").operation().named("$access-log")
+					.onInstancesOfType(Patient.class).andAllowAllResponses();
+		} else if (own) {
+			rules.allow("$access-log of the token's own patient").operation().named("$access-log")
 					.onInstance(patient).andAllowAllResponses();
 		}
 	}

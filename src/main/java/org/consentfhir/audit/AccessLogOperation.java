@@ -1,0 +1,51 @@
+package org.consentfhir.audit;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.SortOrderEnum;
+import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * {@code Patient/{id}/$access-log[?_count=n]}: who accessed this patient's record, when, how and
+ * from where, newest first, as a Bundle of the AuditEvents that name the patient (break-glass
+ * events included, as they arrive). For the patient (a patient-context token) and for staff whose
+ * scopes read AuditEvents.
+ */
+public class AccessLogOperation {
+
+	static final int DEFAULT_COUNT = 100;
+	static final int MAX_COUNT = 1000;
+
+	private final DaoRegistry daos;
+
+	public AccessLogOperation(DaoRegistry daos) {
+		this.daos = daos;
+	}
+
+	@Operation(name = "$access-log", idempotent = true, type = Patient.class)
+	public Bundle accessLog(@IdParam IdType patientId, @OperationParam(name = "_count", max = 1) IntegerType count) {
+		String patient = daos.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), new SystemRequestDetails())
+				.getIdElement().getIdPart();
+		int limit = count == null || count.getValue() == null ? DEFAULT_COUNT : Math.max(1, Math.min(MAX_COUNT, count.getValue()));
+		SearchParameterMap search = SearchParameterMap.newSynchronous("patient", new ReferenceParam("Patient/" + patient));
+		search.setSort(new SortSpec("date", SortOrderEnum.DESC));
+		search.setCount(limit);
+		List<IBaseResource> events = daos.getResourceDao("AuditEvent").search(search, new SystemRequestDetails()).getResources(0, limit);
+		Bundle log = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+		log.setTotal(events.size());
+		events.forEach(event -> log.addEntry().setResource((org.hl7.fhir.r4.model.Resource) event)
+				.setFullUrl(event.getIdElement().toUnqualifiedVersionless().getValue()));
+		return log;
+	}
+}

@@ -1,0 +1,83 @@
+package org.consentfhir.audit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * Shapes BALP's AuditEvents for storage.
+ *
+ * <ul>
+ *   <li>The records an event is about (BALP entity role 4, "domain resource") are kept as
+ *       identifiers ({@code Observation/12/_history/3}), not references: they need not exist any
+ *       more (a delete) and checking each one would cost a query. The patient entity stays a
+ *       reference, which is what {@code AuditEvent?patient=} and {@code $access-log} search by;
+ *       when the patient itself is deleted it becomes an identifier too.</li>
+ *   <li>The events of one write transaction are merged: one event per action and set of patients,
+ *       listing every record, instead of one per record (a Synthea bundle writes thousands).</li>
+ * </ul>
+ */
+final class AuditRecords {
+
+	static final String RESOURCE_SYSTEM = "urn:consentfhir:resource";
+	private static final String DOMAIN_RESOURCE_ROLE = "4";
+	private static final String PATIENT_ROLE = "1";
+
+	private AuditRecords() {}
+
+	static AuditEvent normalize(AuditEvent event) {
+		Set<String> deleted = new LinkedHashSet<>();
+		for (AuditEventEntityComponent entity : event.getEntity()) {
+			if (DOMAIN_RESOURCE_ROLE.equals(entity.getRole().getCode()) && entity.getWhat().hasReference()) {
+				String reference = entity.getWhat().getReference();
+				if (event.getAction() == AuditEvent.AuditEventAction.D) {
+					deleted.add(entity.getWhat().getReferenceElement().toUnqualifiedVersionless().getValue());
+				}
+				entity.setWhat(asIdentifier(reference));
+			}
+		}
+		for (AuditEventEntityComponent entity : event.getEntity()) {
+			if (PATIENT_ROLE.equals(entity.getRole().getCode()) && entity.getWhat().hasReference()
+					&& deleted.contains(entity.getWhat().getReferenceElement().toUnqualifiedVersionless().getValue())) {
+				entity.setWhat(asIdentifier(entity.getWhat().getReference()));
+			}
+		}
+		return event;
+	}
+
+	/** One event per action, BALP profile and set of patients, with the records of all. */
+	static List<AuditEvent> merge(List<AuditEvent> events) {
+		Map<String, AuditEvent> merged = new LinkedHashMap<>();
+		for (AuditEvent event : events) {
+			AuditEvent into = merged.putIfAbsent(key(event), event);
+			if (into != null) {
+				event.getEntity().stream()
+						.filter(e -> DOMAIN_RESOURCE_ROLE.equals(e.getRole().getCode()))
+						.forEach(into::addEntity);
+			}
+		}
+		return new ArrayList<>(merged.values());
+	}
+
+	private static String key(AuditEvent event) {
+		String patients = event.getEntity().stream()
+				.filter(e -> PATIENT_ROLE.equals(e.getRole().getCode()))
+				.map(e -> e.getWhat().hasReference() ? e.getWhat().getReference() : e.getWhat().getIdentifier().getValue())
+				.sorted()
+				.collect(Collectors.joining(","));
+		String profile = event.getMeta().getProfile().isEmpty() ? "" : event.getMeta().getProfile().get(0).getValue();
+		return event.getAction() + "|" + event.getSubtypeFirstRep().getCode() + "|" + profile + "|" + patients;
+	}
+
+	private static Reference asIdentifier(String reference) {
+		return new Reference().setIdentifier(new Identifier().setSystem(RESOURCE_SYSTEM).setValue(reference)).setDisplay(reference);
+	}
+}
