@@ -30,6 +30,7 @@ final class AuditRecords {
 	static final String RESOURCE_SYSTEM = "urn:consentfhir:resource";
 	private static final String DOMAIN_RESOURCE_ROLE = "4";
 	private static final String PATIENT_ROLE = "1";
+	static final int MAX_RECORDS_PER_EVENT = 100;
 
 	private AuditRecords() {}
 
@@ -53,18 +54,31 @@ final class AuditRecords {
 		return event;
 	}
 
-	/** One event per action, BALP profile and set of patients, with the records of all. */
+	/**
+	 * One event per action, BALP profile and set of patients, with the records of all, at most
+	 * {@link #MAX_RECORDS_PER_EVENT} records to an event (the cost of storing an event grows faster
+	 * than its size).
+	 */
 	static List<AuditEvent> merge(List<AuditEvent> events) {
-		Map<String, AuditEvent> merged = new LinkedHashMap<>();
+		Map<String, AuditEvent> open = new LinkedHashMap<>();
+		List<AuditEvent> merged = new ArrayList<>();
 		for (AuditEvent event : events) {
-			AuditEvent into = merged.putIfAbsent(key(event), event);
-			if (into != null) {
-				event.getEntity().stream()
-						.filter(e -> DOMAIN_RESOURCE_ROLE.equals(e.getRole().getCode()))
-						.forEach(into::addEntity);
+			String key = key(event);
+			AuditEvent into = open.get(key);
+			if (into == null || records(into) + records(event) > MAX_RECORDS_PER_EVENT) {
+				open.put(key, event);
+				merged.add(event);
+				continue;
 			}
+			event.getEntity().stream()
+					.filter(e -> DOMAIN_RESOURCE_ROLE.equals(e.getRole().getCode()))
+					.forEach(into::addEntity);
 		}
-		return new ArrayList<>(merged.values());
+		return merged;
+	}
+
+	private static long records(AuditEvent event) {
+		return event.getEntity().stream().filter(e -> DOMAIN_RESOURCE_ROLE.equals(e.getRole().getCode())).count();
 	}
 
 	private static String key(AuditEvent event) {

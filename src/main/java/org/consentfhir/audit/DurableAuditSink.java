@@ -29,11 +29,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <ul>
  *   <li>An event of a write arrives inside the write's own transaction: the events of the
- *       transaction are merged ({@link AuditRecords}) and stored in it just before it commits, so
- *       the records and their audit commit (or roll back) together.</li>
- *   <li>An event of a read is stored by group commit: the request thread queues it and waits; one
- *       writer thread stores everything queued so far in one database transaction, then releases
- *       all the waiting threads. Many concurrent reads cost one commit.</li>
+ *       transaction are merged ({@link AuditRecords}) and stored once it has committed, before
+ *       the response; a rolled-back write leaves none.</li>
+ *   <li>Both go through group commit: the request thread queues its events and waits; one writer
+ *       thread stores everything queued so far in one database transaction, then releases all the
+ *       waiting threads. Many concurrent requests cost one commit.</li>
  * </ul>
  *
  * If an event cannot be stored the request fails (500): access without a record does not happen.
@@ -70,10 +70,19 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 			eventsOfThisTransaction().add(event);
 			return;
 		}
-		Pending pending = new Pending(event, new CompletableFuture<>());
-		queue.add(pending);
+		storeAndWait(List.of(event));
+	}
+
+	/** Queues the events for the group-commit writer and returns once they are committed. */
+	private void storeAndWait(List<AuditEvent> events) {
+		List<CompletableFuture<Void>> stored = new ArrayList<>();
+		for (AuditEvent event : events) {
+			Pending pending = new Pending(event, new CompletableFuture<>());
+			stored.add(pending.stored());
+			queue.add(pending);
+		}
 		try {
-			pending.stored().get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
+			CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			throw new InternalErrorException("Interrupted while the audit record was being stored", e);
@@ -83,8 +92,10 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 	}
 
 	/**
-	 * The events of the current write transaction, stored (merged) just before it commits, in it:
-	 * the records and their audit commit or roll back together.
+	 * The events of the current write transaction, merged and stored right after it commits, before
+	 * the response: a transaction that rolls back leaves no record of a write that did not happen.
+	 * They are stored in the writer's own small transaction, because adding resources to a
+	 * transaction that holds thousands makes every flush walk all of them.
 	 */
 	@SuppressWarnings("unchecked")
 	private List<AuditEvent> eventsOfThisTransaction() {
@@ -94,14 +105,11 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 			TransactionSynchronizationManager.bindResource(this, buffer);
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
-				public void beforeCommit(boolean readOnly) {
-					SystemRequestDetails system = new SystemRequestDetails();
-					AuditRecords.merge(buffer).forEach(e -> dao.create(e, system));
-				}
-
-				@Override
 				public void afterCompletion(int status) {
 					TransactionSynchronizationManager.unbindResourceIfPossible(DurableAuditSink.this);
+					if (status == STATUS_COMMITTED) {
+						storeAndWait(AuditRecords.merge(buffer));
+					}
 				}
 			});
 			events = buffer;
