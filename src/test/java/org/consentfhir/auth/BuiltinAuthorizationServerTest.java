@@ -66,6 +66,27 @@ class BuiltinAuthorizationServerTest extends EndToEndTest {
 	}
 
 	@Test
+	void signInsSuccessesFailuresAndLockoutsAreAudited() {
+		String username = unique("aud");
+		String password = oauth.createUser(username, "nurse", null);
+		oauth.password(username, password, "user/*.rs");
+		for (int i = 0; i < 6; i++) {
+			oauth.password(username, "Wrong-Password-1", "user/*.rs");
+		}
+
+		java.util.List<org.hl7.fhir.r4.model.AuditEvent> signIns = client.search()
+				.byUrl("AuditEvent?type=http://dicom.nema.org/resources/ontology/DCM|110114&_count=500")
+				.returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry().stream()
+				.map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+				.filter(e -> username.equals(e.getAgentFirstRep().getWho().getIdentifier().getValue()))
+				.toList();
+
+		assertThat(signIns).hasSize(7);
+		assertThat(signIns).filteredOn(e -> e.getOutcome() == org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome._0).hasSize(1);
+		assertThat(signIns).anyMatch(e -> e.getOutcomeDesc().contains("locked"));
+	}
+
+	@Test
 	void aDisabledUsersRefreshTokenIsRefused() {
 		String username = unique("dis");
 		String password = oauth.createUser(username, "doctor", "Practitioner/d1");

@@ -137,8 +137,12 @@ public class AuthorizationServerConfig {
 	}
 
 	@Bean
-	UserAuthenticator userAuthenticator(UserAccounts accounts, PasswordEncoder encoder, AuthProperties auth) {
-		return new UserAuthenticator(accounts, encoder, auth.lockout().maxFailures(), auth.lockout().duration(), Clock.systemUTC());
+	UserAuthenticator userAuthenticator(UserAccounts accounts, PasswordEncoder encoder, AuthProperties auth,
+			ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink auditSink) {
+		UserAuthenticator users =
+				new UserAuthenticator(accounts, encoder, auth.lockout().maxFailures(), auth.lockout().duration(), Clock.systemUTC());
+		users.auditWith(new SignInAudit(auditSink));
+		return users;
 	}
 
 	@Bean

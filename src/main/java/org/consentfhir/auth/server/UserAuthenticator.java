@@ -16,7 +16,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * Checks a username and password against {@link UserAccounts}, for the login page and the password
  * grant alike: a disabled account is refused, and {@code maxFailures} wrong passwords in a row lock
  * the account for {@code lockDuration} (right passwords too are refused while it is locked). The
- * authenticated principal is the {@link UserAccount}.
+ * authenticated principal is the {@link UserAccount}. Each attempt is audited ({@link SignInAudit}).
  */
 public class UserAuthenticator implements AuthenticationProvider {
 
@@ -26,6 +26,7 @@ public class UserAuthenticator implements AuthenticationProvider {
 	private final Duration lockDuration;
 	private final Clock clock;
 	private final String unknownUserHash;
+	private SignInAudit audit;
 
 	public UserAuthenticator(UserAccounts accounts, PasswordEncoder encoder, int maxFailures, Duration lockDuration, Clock clock) {
 		this.accounts = accounts;
@@ -36,8 +37,28 @@ public class UserAuthenticator implements AuthenticationProvider {
 		this.unknownUserHash = encoder.encode(java.util.UUID.randomUUID().toString());
 	}
 
+	/** Every later sign-in, good or bad, is put on the record through this. */
+	void auditWith(SignInAudit audit) {
+		this.audit = audit;
+	}
+
 	@Override
 	public Authentication authenticate(Authentication authentication) {
+		try {
+			Authentication result = check(authentication);
+			if (audit != null) {
+				audit.succeeded(authentication.getName());
+			}
+			return result;
+		} catch (org.springframework.security.core.AuthenticationException e) {
+			if (audit != null) {
+				audit.failed(authentication.getName(), e.getMessage());
+			}
+			throw e;
+		}
+	}
+
+	private Authentication check(Authentication authentication) {
 		String username = authentication.getName();
 		String password = String.valueOf(authentication.getCredentials());
 		UserAccount account = accounts.find(username).orElse(null);
