@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.consentfhir.interceptors.auth.SmartEndpoints;
+import org.consentfhir.web.OperationOutcomes;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -55,10 +57,8 @@ final class SmartConfigurationFilter extends OncePerRequestFilter {
 		String origin = ServletUriComponentsBuilder.fromContextPath(request).replacePath(null).replaceQuery(null).toUriString();
 		SmartEndpoints endpoints = endpointsForOrigin.apply(origin);
 		if (endpoints == null) {
-			response.setStatus(404);
-			response.setContentType("application/fhir+json");
-			response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-					+ "\"code\":\"not-found\",\"diagnostics\":\"The built-in authorization server is off; ask the site's identity provider\"}]}");
+			OperationOutcomes.write(response, 404, IssueType.NOTFOUND,
+					"The built-in authorization server is off; ask the site's identity provider");
 			return;
 		}
 		response.setContentType("application/json");

@@ -34,6 +34,9 @@ import org.hl7.fhir.r4.model.StringType;
  */
 public class ConsentCheckOperation {
 
+	private static final java.util.regex.Pattern ACTOR = java.util.regex.Pattern.compile(
+			"^(Practitioner|PractitionerRole|Organization|CareTeam|RelatedPerson|Patient|Device)/[A-Za-z0-9\\-.]{1,64}$");
+
 	private final DaoRegistry daos;
 	private final ConsentDecider decider;
 	private final Clock clock;
@@ -53,7 +56,7 @@ public class ConsentCheckOperation {
 		PurposeOfUse purpose = PurposeOfUse.of(purposeCode == null ? null : purposeCode.getValue()).orElseThrow(() ->
 				new InvalidRequestException("purpose must be one of " + List.of(PurposeOfUse.values())));
 		Set<String> actorReferences = actors.stream().map(StringType::getValue).collect(Collectors.toSet());
-		if (actorReferences.stream().anyMatch(a -> a == null || !a.matches("^(Practitioner|PractitionerRole|Organization|CareTeam|RelatedPerson|Patient|Device)/[A-Za-z0-9\\-.]{1,64}$"))) {
+		if (actorReferences.stream().anyMatch(a -> a == null || !ACTOR.matcher(a).matches())) {
 			throw new InvalidRequestException("each actor must be a reference such as Practitioner/123 or Organization/45");
 		}
 		String patient = daos.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), new SystemRequestDetails())

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.consentfhir.auth.AuthProperties;
 import org.consentfhir.interceptors.ratelimit.RateLimiter;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -70,9 +71,8 @@ public class AddressRateLimitFilter extends OncePerRequestFilter {
 			response.getWriter().write("{\"error\":\"too_many_requests\",\"error_description\":\"Too many requests; retry after "
 					+ seconds + " s\"}");
 		} else {
-			response.setContentType("application/fhir+json");
-			response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-					+ "\"code\":\"throttled\",\"diagnostics\":\"Too many requests from this address; retry after " + seconds + " s\"}]}");
+			OperationOutcomes.write(response, 429, IssueType.THROTTLED,
+					"Too many requests from this address; retry after " + seconds + " s");
 		}
 	}
 

@@ -92,11 +92,11 @@ class BuiltinAuthorizationServerTest extends EndToEndTest {
 		String password = oauth.createUser(username, "doctor", "Practitioner/d1");
 		Reply first = oauth.password(username, password, "offline_access user/*.rs");
 		assertThat(first.text("refresh_token")).isNotNull();
-		Reply refreshed = oauth.token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", first.text("refresh_token"));
+		Reply refreshed = oauth.refresh(first.text("refresh_token"));
 		assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
 
 		assertThat(oauth.json("POST", "/admin/users/" + username + "/disable", oauth.adminToken(), null).status()).isEqualTo(200);
-		Reply afterDisable = oauth.token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", refreshed.text("refresh_token"));
+		Reply afterDisable = oauth.refresh(refreshed.text("refresh_token"));
 
 		assertThat(afterDisable.status()).isEqualTo(400);
 		assertThat(afterDisable.text("error")).isEqualTo("invalid_grant");
@@ -108,8 +108,8 @@ class BuiltinAuthorizationServerTest extends EndToEndTest {
 		String password = oauth.createUser(username, "doctor", "Practitioner/d2");
 		String original = oauth.password(username, password, "offline_access user/*.rs").text("refresh_token");
 
-		Reply rotated = oauth.token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", original);
-		Reply reused = oauth.token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", original);
+		Reply rotated = oauth.refresh(original);
+		Reply reused = oauth.refresh(original);
 
 		assertThat(rotated.text("refresh_token")).isNotNull().isNotEqualTo(original);
 		assertThat(reused.status()).isEqualTo(400);
@@ -122,7 +122,7 @@ class BuiltinAuthorizationServerTest extends EndToEndTest {
 		String refresh = oauth.password(username, password, "offline_access user/*.rs").text("refresh_token");
 
 		Reply revoked = oauth.revoke("script-client", "Script-Secret-2026", refresh);
-		Reply afterRevoke = oauth.token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", refresh);
+		Reply afterRevoke = oauth.refresh(refresh);
 
 		assertThat(revoked.status()).isEqualTo(200);
 		assertThat(afterRevoke.status()).isEqualTo(400);

@@ -63,6 +63,11 @@ public final class OAuth {
 				"password", password, "scope", scope);
 	}
 
+	/** A refresh through the test scripts' client. */
+	public Reply refresh(String refreshToken) {
+		return token("script-client", "Script-Secret-2026", "grant_type", "refresh_token", "refresh_token", refreshToken);
+	}
+
 	public String adminToken() {
 		return clientCredentials(EndToEndTest.ADMIN_CLIENT_ID, EndToEndTest.ADMIN_CLIENT_SECRET, "users.manage client.create client.read")
 				.text("access_token");

@@ -3,6 +3,7 @@ package org.consentfhir.auth.server;
 import jakarta.servlet.http.HttpServletRequest;
 import org.consentfhir.config.FhirServerProperties;
 import org.consentfhir.interceptors.auth.AccessToken;
+import org.consentfhir.interceptors.auth.BearerCredentials;
 import org.consentfhir.interceptors.auth.InvalidTokenException;
 import org.consentfhir.interceptors.auth.TokenVerifier;
 import org.springframework.http.HttpHeaders;
@@ -11,7 +12,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * Bearer tokens on the admin API: verified exactly as on the FHIR endpoint (same issuers, same
- * audience), then required to carry the scope the action needs. 401 without a good token, 403
+ * audience, read by {@link BearerCredentials}), then required to carry the scope the action needs. 401 without a good token, 403
  * without the scope.
  */
 class AdminTokens {
@@ -25,14 +26,12 @@ class AdminTokens {
 	}
 
 	AccessToken require(HttpServletRequest request, String scope) {
-		String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-		if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-			throw new Problem(HttpStatus.UNAUTHORIZED, "an access token is required");
-		}
-		String origin = ServletUriComponentsBuilder.fromContextPath(request).replacePath(null).toUriString();
-		String audience = server.publicBaseUrl() == null || server.publicBaseUrl().isBlank() ? origin + "/fhir" : server.publicBaseUrl();
+		String bearer = BearerCredentials.token(request.getHeader(HttpHeaders.AUTHORIZATION))
+				.orElseThrow(() -> new Problem(HttpStatus.UNAUTHORIZED, "an access token is required"));
+		String requestFhirBase = ServletUriComponentsBuilder.fromContextPath(request).path("/fhir").toUriString();
+		String audience = BearerCredentials.audience(server.publicBaseUrl(), requestFhirBase);
 		try {
-			AccessToken token = verifier.verify(header.substring(7).trim(), audience, origin);
+			AccessToken token = verifier.verify(bearer, audience, BearerCredentials.originOf(audience));
 			if (!token.hasScope(scope)) {
 				throw new Problem(HttpStatus.FORBIDDEN, "the token lacks the " + scope + " scope");
 			}

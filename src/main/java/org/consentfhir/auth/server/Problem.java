@@ -1,7 +1,7 @@
 package org.consentfhir.auth.server;
 
-import ca.uhn.fhir.context.FhirContext;
-import org.hl7.fhir.r4.model.OperationOutcome;
+import org.consentfhir.web.OperationOutcomes;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,8 +21,6 @@ final class Problem extends RuntimeException {
 	@RestControllerAdvice(assignableTypes = {AdminUsersController.class, LaunchContextController.class})
 	static final class Handler {
 
-		private static final FhirContext FHIR = FhirContext.forR4Cached();
-
 		@ExceptionHandler(Problem.class)
 		ResponseEntity<String> problem(Problem problem) {
 			return outcome(problem.status, problem.getMessage());
@@ -34,20 +32,19 @@ final class Problem extends RuntimeException {
 		}
 
 		private static ResponseEntity<String> outcome(HttpStatus status, String message) {
-			OperationOutcome outcome = new OperationOutcome();
-			outcome.addIssue()
-					.setSeverity(OperationOutcome.IssueSeverity.ERROR)
-					.setCode(status == HttpStatus.UNAUTHORIZED ? OperationOutcome.IssueType.LOGIN
-							: status == HttpStatus.FORBIDDEN ? OperationOutcome.IssueType.FORBIDDEN
-							: status == HttpStatus.CONFLICT ? OperationOutcome.IssueType.DUPLICATE
-							: status == HttpStatus.NOT_FOUND ? OperationOutcome.IssueType.NOTFOUND
-							: OperationOutcome.IssueType.INVALID)
-					.setDiagnostics(message);
-			ResponseEntity.BodyBuilder response = ResponseEntity.status(status).header(HttpHeaders.CONTENT_TYPE, "application/fhir+json");
+			IssueType code = switch (status) {
+				case UNAUTHORIZED -> IssueType.LOGIN;
+				case FORBIDDEN -> IssueType.FORBIDDEN;
+				case CONFLICT -> IssueType.DUPLICATE;
+				case NOT_FOUND -> IssueType.NOTFOUND;
+				default -> IssueType.INVALID;
+			};
+			ResponseEntity.BodyBuilder response =
+					ResponseEntity.status(status).header(HttpHeaders.CONTENT_TYPE, OperationOutcomes.CONTENT_TYPE);
 			if (status == HttpStatus.UNAUTHORIZED) {
 				response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"admin\"");
 			}
-			return response.body(FHIR.newJsonParser().encodeResourceToString(outcome));
+			return response.body(OperationOutcomes.json(code, message));
 		}
 	}
 }

@@ -6,7 +6,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
 import java.util.Set;
 import org.consentfhir.interceptors.InterceptorOrder;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
@@ -28,7 +27,6 @@ public class BearerTokenAuthenticationInterceptor implements PolicyInterceptor {
 
 	private static final Logger log = LoggerFactory.getLogger(BearerTokenAuthenticationInterceptor.class);
 	private static final Set<String> OPEN_PATHS = Set.of("metadata", ".well-known/smart-configuration");
-	private static final String BEARER = "Bearer ";
 
 	private final TokenVerifier verifier;
 	private final String publicBaseUrl;
@@ -36,7 +34,7 @@ public class BearerTokenAuthenticationInterceptor implements PolicyInterceptor {
 	/** @param publicBaseUrl the FHIR base URL tokens must name as audience; blank: the URL the request came to */
 	public BearerTokenAuthenticationInterceptor(TokenVerifier verifier, String publicBaseUrl) {
 		this.verifier = verifier;
-		this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null : publicBaseUrl;
+		this.publicBaseUrl = publicBaseUrl;
 	}
 
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
@@ -44,13 +42,11 @@ public class BearerTokenAuthenticationInterceptor implements PolicyInterceptor {
 		if (OPEN_PATHS.contains(requestDetails.getRequestPath())) {
 			return true;
 		}
-		String header = request.getHeader("Authorization");
-		if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-			throw unauthorized(null, "This server requires an access token: Authorization: Bearer <token>");
-		}
-		String audience = publicBaseUrl != null ? publicBaseUrl : requestDetails.getFhirServerBase();
+		String bearer = BearerCredentials.token(request.getHeader("Authorization")).orElseThrow(() ->
+				unauthorized(null, "This server requires an access token: Authorization: Bearer <token>"));
+		String audience = BearerCredentials.audience(publicBaseUrl, requestDetails.getFhirServerBase());
 		try {
-			AccessToken token = verifier.verify(header.substring(BEARER.length()).trim(), audience, originOf(audience));
+			AccessToken token = verifier.verify(bearer, audience, BearerCredentials.originOf(audience));
 			requestDetails.getUserData().put(AccessToken.USER_DATA_KEY, token);
 			return true;
 		} catch (InvalidTokenException e) {
@@ -70,8 +66,4 @@ public class BearerTokenAuthenticationInterceptor implements PolicyInterceptor {
 		return exception;
 	}
 
-	static String originOf(String url) {
-		URI uri = URI.create(url);
-		return uri.getScheme() + "://" + uri.getRawAuthority();
-	}
 }

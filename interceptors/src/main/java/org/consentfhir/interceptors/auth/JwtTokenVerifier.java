@@ -1,5 +1,7 @@
 package org.consentfhir.interceptors.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -39,6 +41,12 @@ public class JwtTokenVerifier implements TokenVerifier {
 	private final Map<String, TrustedIssuer> externalIssuers;
 	private final Function<String, Optional<TrustedIssuer>> builtinIssuer;
 	private final Duration clockSkew;
+	/**
+	 * One processor per issuer name, built on first use: it holds no per-request state. Bounded:
+	 * the built-in issuer's name follows the request's Host header, which the caller chooses.
+	 */
+	private final Cache<String, DefaultJWTProcessor<SecurityContext>> processors =
+			Caffeine.newBuilder().maximumSize(1_000).build();
 
 	/**
 	 * @param externalIssuers issuers trusted by name
@@ -104,19 +112,23 @@ public class JwtTokenVerifier implements TokenVerifier {
 	}
 
 	private JWTClaimsSet verifiedClaims(SignedJWT jwt, TrustedIssuer issuer) throws InvalidTokenException {
+		try {
+			return processors.get(issuer.issuer(), name -> processorFor(issuer)).process(jwt, null);
+		} catch (BadJOSEException e) {
+			throw new InvalidTokenException("The token was refused: " + e.getMessage());
+		} catch (JOSEException e) {
+			throw new InvalidTokenException("The token's signature could not be checked: " + e.getMessage(), e);
+		}
+	}
+
+	private DefaultJWTProcessor<SecurityContext> processorFor(TrustedIssuer issuer) {
 		DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 		processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ACCEPTED_ALGORITHMS, issuer.keys()));
 		DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier = new DefaultJWTClaimsVerifier<>(
 				null, new JWTClaimsSet.Builder().issuer(issuer.issuer()).build(), Set.of("exp", "sub"));
 		claimsVerifier.setMaxClockSkew((int) clockSkew.toSeconds());
 		processor.setJWTClaimsSetVerifier(claimsVerifier);
-		try {
-			return processor.process(jwt, null);
-		} catch (BadJOSEException e) {
-			throw new InvalidTokenException("The token was refused: " + e.getMessage());
-		} catch (JOSEException e) {
-			throw new InvalidTokenException("The token's signature could not be checked: " + e.getMessage(), e);
-		}
+		return processor;
 	}
 
 	/** The built-in issuer's keys never leave the process; this wraps them for {@link #verify}. */

@@ -3,6 +3,7 @@ package org.consentfhir.interceptors.auth;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderAppliesTo;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderOperationNamedAndScoped;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
@@ -90,10 +91,8 @@ public final class ScopeRules {
 		if (scopes.stream().anyMatch(s -> s.allows(Permission.CREATE) || s.allows(Permission.UPDATE))) {
 			rules.allow("$validate stores nothing").operation().named("$validate").atAnyLevel().andAllowAllResponses();
 		}
-		everythingRule(rules, scopes, patient);
+		patientOperationRules(rules, scopes, patient);
 		metaRules(rules, scopes);
-		consentCheckRule(rules, scopes, patient);
-		accessLogRule(rules, scopes, patient);
 		rules.denyAll(DEFAULT_DENY);
 		return rules.build();
 	}
@@ -114,42 +113,40 @@ public final class ScopeRules {
 		return "no scope of the access token allows " + (needed == Permission.SEARCH ? "search" : "read") + " of " + type;
 	}
 
-	/** Patient/$everything: in patient context only the token's patient, and each resource returned must be readable. */
-	private static void everythingRule(RuleBuilder rules, List<SmartScope> scopes, IdType patient) {
-		boolean patientContext = scopes.stream().anyMatch(s -> s.context() == Context.PATIENT && s.coversType("Patient") && s.allows(Permission.READ));
-		boolean wider = scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.READ));
-		if (wider) {
-			rules.allow("$everything of a readable Patient").operation().named("$everything")
-					.onInstancesOfType(Patient.class).andRequireExplicitResponseAuthorization();
-		} else if (patientContext) {
-			rules.allow("$everything of the token's patient").operation().named("$everything")
-					.onInstance(patient).andRequireExplicitResponseAuthorization();
+	/**
+	 * Operations on one Patient, as data: who may call them. A user or system scope that reads
+	 * {@code staffReads} allows them on any Patient; a patient scope that reads {@code ownReads}
+	 * (null: any type) allows them on the token's own patient. {@code $everything}'s resources must
+	 * each be readable too; the others answer with no patient data of their own.
+	 */
+	private record PatientOperation(String name, String staffReads, String ownReads, boolean checkEachResource) {}
+
+	private static final List<PatientOperation> PATIENT_OPERATIONS = List.of(
+			new PatientOperation("$everything", "Patient", "Patient", true),
+			new PatientOperation("$consent-check", "Consent", "Consent", false),
+			new PatientOperation("$access-log", "AuditEvent", null, false));
+
+	private static void patientOperationRules(RuleBuilder rules, List<SmartScope> scopes, IdType patient) {
+		for (PatientOperation operation : PATIENT_OPERATIONS) {
+			boolean staff = scopes.stream().anyMatch(s ->
+					s.context() != Context.PATIENT && s.coversType(operation.staffReads()) && s.allows(Permission.READ));
+			boolean own = scopes.stream().anyMatch(s -> s.context() == Context.PATIENT && s.allows(Permission.READ)
+					&& (operation.ownReads() == null || s.coversType(operation.ownReads())));
+			if (staff) {
+				finish(rules.allow(operation.name() + " of any Patient, for a reader of " + operation.staffReads())
+						.operation().named(operation.name()).onInstancesOfType(Patient.class), operation);
+			} else if (own) {
+				finish(rules.allow(operation.name() + " of the token's own patient")
+						.operation().named(operation.name()).onInstance(patient), operation);
+			}
 		}
 	}
 
-	/** $consent-check explains decisions about a patient: for whoever may read that patient's Consents. */
-	private static void consentCheckRule(RuleBuilder rules, List<SmartScope> scopes, IdType patient) {
-		boolean wider = scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Consent") && s.allows(Permission.READ));
-		boolean own = scopes.stream().anyMatch(s -> s.context() == Context.PATIENT && s.coversType("Consent") && s.allows(Permission.READ));
-		if (wider) {
-			rules.allow("$consent-check by a reader of Consents").operation().named("$consent-check")
-					.onInstancesOfType(Patient.class).andAllowAllResponses();
-		} else if (own) {
-			rules.allow("$consent-check of the token's patient").operation().named("$consent-check")
-					.onInstance(patient).andAllowAllResponses();
-		}
-	}
-
-	/** $access-log: the patient's own (a patient-context token) or any patient's for staff who read AuditEvents. */
-	private static void accessLogRule(RuleBuilder rules, List<SmartScope> scopes, IdType patient) {
-		boolean staff = scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("AuditEvent") && s.allows(Permission.READ));
-		boolean own = scopes.stream().anyMatch(s -> s.context() == Context.PATIENT && s.allows(Permission.READ));
-		if (staff) {
-			rules.allow("$access-log by a reader of AuditEvents").operation().named("$access-log")
-					.onInstancesOfType(Patient.class).andAllowAllResponses();
-		} else if (own) {
-			rules.allow("$access-log of the token's own patient").operation().named("$access-log")
-					.onInstance(patient).andAllowAllResponses();
+	private static void finish(IAuthRuleBuilderOperationNamedAndScoped scoped, PatientOperation operation) {
+		if (operation.checkEachResource()) {
+			scoped.andRequireExplicitResponseAuthorization();
+		} else {
+			scoped.andAllowAllResponses();
 		}
 	}
 
