@@ -2,7 +2,9 @@ package org.consentfhir.audit;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Duration;
+import org.consentfhir.breakglass.BreakGlassFlags;
 import org.consentfhir.interceptors.audit.AuditCaptureInterceptor;
+import org.consentfhir.interceptors.audit.SecurityAlertEvents;
 import org.consentfhir.interceptors.audit.TokenAuditContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,7 +25,22 @@ public class AuditConfig {
 	}
 
 	@Bean
-	AuditCaptureInterceptor auditCaptureInterceptor(DurableAuditSink sink) {
-		return new AuditCaptureInterceptor(sink, new TokenAuditContext());
+	TokenAuditContext tokenAuditContext() {
+		return new TokenAuditContext();
+	}
+
+	@Bean
+	AuditCaptureInterceptor auditCaptureInterceptor(DurableAuditSink sink, TokenAuditContext context) {
+		return new AuditCaptureInterceptor(sink, context);
+	}
+
+	@Bean
+	SecurityAlertEvents securityAlertEvents(TokenAuditContext context) {
+		return new SecurityAlertEvents(context);
+	}
+
+	@Bean
+	ConsentAuditTrail consentAuditTrail(DurableAuditSink sink, SecurityAlertEvents events, BreakGlassFlags flags) {
+		return new ConsentAuditTrail(sink, events, flags);
 	}
 }

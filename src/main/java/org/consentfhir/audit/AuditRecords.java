@@ -1,5 +1,6 @@
 package org.consentfhir.audit;
 
+import org.consentfhir.interceptors.audit.AuditPurpose;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,6 +36,7 @@ final class AuditRecords {
 	private AuditRecords() {}
 
 	static AuditEvent normalize(AuditEvent event) {
+		AuditPurpose.apply(event);
 		Set<String> deleted = new LinkedHashSet<>();
 		for (AuditEventEntityComponent entity : event.getEntity()) {
 			if (DOMAIN_RESOURCE_ROLE.equals(entity.getRole().getCode()) && entity.getWhat().hasReference()) {

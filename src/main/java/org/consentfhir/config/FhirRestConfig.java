@@ -25,6 +25,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.validation.IValidatorModule;
 import java.util.List;
 import org.consentfhir.audit.AccessLogOperation;
+import org.consentfhir.breakglass.BreakGlassOperation;
 import org.consentfhir.consent.ConsentCheckOperation;
 import org.consentfhir.interceptors.audit.AuditEventImmutabilityInterceptor;
 import org.consentfhir.interceptors.auth.SmartCapabilityStatementInterceptor;
@@ -89,6 +90,7 @@ public class FhirRestConfig {
 			SmartCapabilityStatementInterceptor smartCapabilityStatement,
 			ConsentCheckOperation consentCheck,
 			AccessLogOperation accessLog,
+			BreakGlassOperation breakGlass,
 			FhirServerProperties properties) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
 		server.setImplementationDescription(properties.implementationDescription());
@@ -96,6 +98,7 @@ public class FhirRestConfig {
 		server.registerProvider(systemProvider);
 		server.registerProvider(consentCheck);
 		server.registerProvider(accessLog);
+		server.registerProvider(breakGlass);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 

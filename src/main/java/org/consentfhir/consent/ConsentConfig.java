@@ -1,18 +1,80 @@
 package org.consentfhir.consent;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.consentfhir.breakglass.BreakGlassProperties;
+import org.consentfhir.interceptors.auth.Role;
+import org.consentfhir.interceptors.consent.ConsentAuditRecorder;
+import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.consent.ConsentDecider;
+import org.consentfhir.interceptors.consent.ConsentGate;
+import org.consentfhir.interceptors.consent.ConsentSource;
+import org.consentfhir.interceptors.consent.ConsentWriteInterceptor;
+import org.consentfhir.interceptors.consent.PatientConsentInterceptor;
+import org.consentfhir.interceptors.consent.PatientConsentService;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Consent decisions and the operation that explains them. */
+/**
+ * Patient consent: the decision, its cached inputs kept current across nodes by the
+ * {@link PolicyGeneration}, the interceptors that enforce it on reads and writes, the registration
+ * rule, and the operation that explains decisions.
+ */
 @Configuration
 public class ConsentConfig {
+
+	/** Patients whose Consents one node keeps in memory. */
+	private static final long CACHED_PATIENTS = 100_000;
 
 	@Bean
 	ConsentDecider consentDecider(ConsentProperties consent) {
 		return new ConsentDecider(consent.defaultPolicy());
+	}
+
+	@Bean
+	PolicyGeneration policyGeneration(DataSource dataSource, IInterceptorService storageInterceptors) {
+		PolicyGeneration generation = new PolicyGeneration(dataSource);
+		storageInterceptors.registerInterceptor(new PolicyGenerationInterceptor(generation));
+		return generation;
+	}
+
+	@Bean
+	ConsentSource consentSource(DaoRegistry daos, PolicyGeneration generation) {
+		return new CachedConsentSource(daos, generation, CACHED_PATIENTS);
+	}
+
+	@Bean
+	ConsentCallers consentCallers(ConsentSource source, ConsentProperties consent, BreakGlassProperties breakGlass) {
+		return new ConsentCallers(source, new HashSet<>(consent.trustedClients()),
+				breakGlass.roles().stream().map(r -> Role.of(r).orElseThrow(() ->
+						new IllegalArgumentException("fhir.break-glass.roles: unknown role " + r))).collect(Collectors.toSet()));
+	}
+
+	@Bean
+	ConsentGate consentGate(FhirContext fhir, ConsentDecider decider, ConsentSource source) {
+		return new ConsentGate(fhir, decider, source, Clock.systemUTC());
+	}
+
+	@Bean
+	PatientConsentInterceptor patientConsentInterceptor(ConsentCallers callers, ConsentGate gate, ConsentAuditRecorder audit) {
+		return new PatientConsentInterceptor(new PatientConsentService(callers, gate, audit));
+	}
+
+	@Bean
+	ConsentWriteInterceptor consentWriteInterceptor(FhirContext fhir, ConsentCallers callers, ConsentGate gate) {
+		return new ConsentWriteInterceptor(fhir, callers, gate);
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "fhir.consent.grant-treatment-on-registration", havingValue = "true")
+	RegistrationConsentInterceptor registrationConsentInterceptor(DaoRegistry daos, ConsentCallers callers) {
+		return new RegistrationConsentInterceptor(daos, callers);
 	}
 
 	@Bean

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.util.List;
+import org.consentfhir.interceptors.consent.PurposeOfUse;
+import org.consentfhir.testsupport.Clinic;
 import org.consentfhir.testsupport.EndToEndTest;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -21,12 +23,14 @@ class AuditCaptureTest extends EndToEndTest {
 
 	private String patient;
 	private IGenericClient doctor;
+	private Clinic clinic;
 
 	@BeforeEach
 	void aPatientAndADoctor() {
-		patient = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
-		doctor = clientWithToken(issuer().token(baseUrl(), "user/*.cruds", c -> c.claim("fhirUser", "Practitioner/dr-audit")
-				.claim("client_id", "ehr-app")));
+		clinic = new Clinic(client, baseUrl());
+		patient = clinic.patient("Audited");
+		clinic.permit(patient, clinic.doctor, PurposeOfUse.TREAT);
+		doctor = clientWithToken(clinic.doctorToken());
 	}
 
 	@Test
@@ -35,7 +39,7 @@ class AuditCaptureTest extends EndToEndTest {
 
 		AuditEvent read = eventsFor(patient).stream()
 				.filter(e -> e.getSubtypeFirstRep().getCode().equals("read"))
-				.filter(e -> e.getAgent().stream().anyMatch(a -> "Practitioner/dr-audit".equals(a.getWho().getIdentifier().getValue())))
+				.filter(e -> e.getAgent().stream().anyMatch(a -> clinic.doctor.equals(a.getWho().getIdentifier().getValue())))
 				.findFirst()
 				.orElseThrow(() -> new AssertionError("no read AuditEvent for Patient/" + patient));
 
@@ -81,7 +85,7 @@ class AuditCaptureTest extends EndToEndTest {
 
 		List<AuditEvent> creates = eventsFor(patient).stream()
 				.filter(e -> e.getAction() == AuditEvent.AuditEventAction.C)
-				.filter(e -> e.getAgent().stream().anyMatch(a -> "Practitioner/dr-audit".equals(a.getWho().getIdentifier().getValue())))
+				.filter(e -> e.getAgent().stream().anyMatch(a -> clinic.doctor.equals(a.getWho().getIdentifier().getValue())))
 				.toList();
 
 		assertThat(creates).hasSize(1);

@@ -63,7 +63,7 @@ class AuditDurabilityTest {
 		try (ConfigurableApplicationContext restarted = new SpringApplicationBuilder(ConsentFhirServer.class).run(args(database, dataDir, 0))) {
 			int restartedPort = ((WebServerApplicationContext) restarted).getWebServer().getPort();
 			IGenericClient client = EndToEndTest.systemClient("http://localhost:" + restartedPort + "/fhir");
-			Bundle reads = client.search().byUrl("AuditEvent?patient=Patient/" + patient + "&subtype=read&_count=200&_total=accurate")
+			Bundle reads = client.search().byUrl("AuditEvent?patient=Patient/" + patient + "&subtype=read&_count=200")
 					.returnBundle(Bundle.class).execute();
 			long byKill9Reader = reads.getEntry().stream()
 					.map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())

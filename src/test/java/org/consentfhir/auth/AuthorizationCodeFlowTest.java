@@ -24,6 +24,10 @@ import org.consentfhir.testsupport.EndToEndTest;
 import org.consentfhir.testsupport.OAuth;
 import org.consentfhir.testsupport.OAuth.Reply;
 import org.hl7.fhir.r4.model.Patient;
+import org.consentfhir.interceptors.consent.PurposeOfUse;
+import org.consentfhir.testsupport.Clinic;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +75,10 @@ class AuthorizationCodeFlowTest extends EndToEndTest {
 		String family = unique("Picked");
 		String picked = client.create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(family)))
 				.execute().getId().getIdPart();
+		Practitioner doctor = new Practitioner();
+		doctor.setId("doc-9");
+		client.update().resource(doctor).execute();
+		client.create().resource(Clinic.consent(picked, Consent.ConsentProvisionType.PERMIT, "Practitioner/doc-9", PurposeOfUse.TREAT)).execute();
 		username = unique("doc");
 		password = oauth.createUser(username, "doctor", "Practitioner/doc-9");
 		String verifier = verifier();

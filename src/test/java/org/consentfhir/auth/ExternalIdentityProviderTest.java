@@ -52,7 +52,7 @@ class ExternalIdentityProviderTest {
 	void acceptsTheExternalIssuersTokensAndMapsItsClaims() throws Exception {
 		String base = origin + "/fhir";
 		String id = EndToEndTest.systemClient(base).create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
-		String patientToken = TestIssuer.get().token(base, "launch/patient patient/*.rs", c -> c.claim("patient", id).claim("azp", "keycloak-app"));
+		String patientToken = TestIssuer.get().token(base, "launch/patient patient/*.rs", c -> c.claim("patient", id).claim("fhirUser", "Patient/" + id).claim("azp", "keycloak-app"));
 
 		assertThat(get("/fhir/Patient/" + id, patientToken).statusCode()).isEqualTo(200);
 		assertThat(get("/fhir/Patient?_count=1", patientToken).body()).contains(id);

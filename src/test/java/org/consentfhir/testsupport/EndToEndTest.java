@@ -76,7 +76,11 @@ public abstract class EndToEndTest {
 			// the limits themselves are tested in AddressRateLimitFilterTest and RateLimitTest
 			"--fhir.auth.rate-limit.token-endpoint-per-address-per-minute=1000000",
 			"--fhir.auth.rate-limit.per-address-per-minute=1000000",
-			"--fhir.auth.rate-limit.per-client-per-minute=1000000"
+			"--fhir.auth.rate-limit.per-client-per-minute=1000000",
+			// the system token of most tests loads and reads data as an integration engine would;
+			// consent itself is tested with practitioner and patient tokens
+			"--fhir.consent.trusted-clients[0]=" + TestIssuer.TRUSTED_CLIENT_ID,
+			"--fhir.consent.grant-treatment-on-registration=true"
 		};
 	}
 

@@ -33,6 +33,8 @@ import java.util.function.Consumer;
 public final class TestIssuer {
 
 	public static final String ISSUER = "https://idp.test.consentfhir.org";
+	/** The client id of {@link #claims}' tokens, trusted with every record by the end-to-end tests' server. */
+	public static final String TRUSTED_CLIENT_ID = "test-client";
 
 	private static final TestIssuer INSTANCE = new TestIssuer();
 
@@ -105,7 +107,7 @@ public final class TestIssuer {
 				.issuer(ISSUER)
 				.audience(audience)
 				.subject("test-user")
-				.claim("client_id", "test-client")
+				.claim("client_id", TRUSTED_CLIENT_ID)
 				.claim("scope", scope)
 				.issueTime(Date.from(now))
 				.notBeforeTime(Date.from(now.minusSeconds(1)))

@@ -24,6 +24,9 @@ public final class InterceptorOrder {
 	/** The audit trail is immutable: refused before any other storage hook does work. */
 	public static final int AUDIT_IMMUTABILITY = -500;
 
+	/** Patient consent for writes, once authentication and the SMART rules have let the request through. */
+	public static final int CONSENT_WRITE = 100;
+
 	/** Conformance to declared profiles is checked after any policy has let a write through. */
 	public static final int PROFILE_VALIDATION = 500;
 

@@ -4,6 +4,8 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
 import org.consentfhir.interceptors.auth.AccessToken;
+import org.consentfhir.interceptors.consent.ConsentCaller;
+import org.consentfhir.interceptors.consent.PurposeOfUse;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Identifier;
@@ -39,7 +41,9 @@ public class TokenAuditContext implements IBalpAuditContextServices {
 		Identifier identifier = token.fhirUser() != null
 				? new Identifier().setSystem(FHIR_USER_SYSTEM).setValue(token.fhirUser())
 				: new Identifier().setSystem(token.issuer() == null ? SUBJECT_SYSTEM : token.issuer()).setValue(token.subject());
-		return new Reference().setIdentifier(identifier).setDisplay(token.describe());
+		Object caller = requestDetails.getUserData().get(ConsentCaller.USER_DATA_KEY);
+		return AuditPurpose.attach(new Reference().setIdentifier(identifier).setDisplay(token.describe()),
+				caller instanceof ConsentCaller c ? (c.breaksGlassForThisRequest() ? PurposeOfUse.BTG : c.purpose()) : null);
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param grantedScopes every scope string the token carries, resource scopes or not (e.g. {@code users.manage})
  * @param patient the launch context's patient id (no type prefix), or null
  * @param fhirUser the person behind the token, e.g. {@code Practitioner/123}, or null
+ * @param purposeOfUse the token's {@code purpose_of_use} claim (a v3 ActReason code such as {@code TREAT}), or null
  */
 public record AccessToken(
 		String issuer,
@@ -22,8 +23,10 @@ public record AccessToken(
 		String patient,
 		String fhirUser,
 		Role role,
-		Instant expiresAt) {
+		Instant expiresAt,
+		String purposeOfUse) {
 
+	public static final String PURPOSE_OF_USE_CLAIM = "purpose_of_use";
 	public static final String USER_DATA_KEY = AccessToken.class.getName();
 
 	public Optional<Role> roleIfAny() {

@@ -124,7 +124,10 @@ public final class ScopeRules {
 	private static final List<PatientOperation> PATIENT_OPERATIONS = List.of(
 			new PatientOperation("$everything", "Patient", "Patient", true),
 			new PatientOperation("$consent-check", "Consent", "Consent", false),
-			new PatientOperation("$access-log", "AuditEvent", null, false));
+			new PatientOperation("$access-log", "AuditEvent", null, false),
+			// who may break the glass (roles, a practitioner user) is the operation's own rule
+			new PatientOperation("$break-glass", "Consent", "Consent", false),
+			new PatientOperation("$break-glass-end", "Consent", "Consent", false));
 
 	private static void patientOperationRules(RuleBuilder rules, List<SmartScope> scopes, IdType patient) {
 		for (PatientOperation operation : PATIENT_OPERATIONS) {

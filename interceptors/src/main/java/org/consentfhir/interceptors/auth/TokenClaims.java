@@ -37,7 +37,8 @@ final class TokenClaims {
 				patient,
 				fhirUser,
 				role.orElse(null),
-				claims.getExpirationTime().toInstant());
+				claims.getExpirationTime().toInstant(),
+				string(claims, AccessToken.PURPOSE_OF_USE_CLAIM));
 	}
 
 	private static List<String> scopeStrings(Object claim) {

@@ -23,6 +23,9 @@ import org.hl7.fhir.r4.model.Period;
  *       applies says otherwise; among nested provisions that apply, deny wins.</li>
  *   <li>Across Consents, a deny overrides a permit. No answer: the site's {@link DefaultConsentPolicy}.</li>
  *   <li>The patient always has access to their own record.</li>
+ *   <li>An active break-glass Consent ({@link BreakGlassConsents}) of one of the asking actors, inside
+ *       its period, permits whatever the other Consents say and whatever the purpose.</li>
+ *   <li>Otherwise a request without a purpose of use is denied.</li>
  * </ul>
  */
 public final class ConsentDecider {
@@ -39,6 +42,19 @@ public final class ConsentDecider {
 	public ConsentDecision decide(AccessRequest request, List<Consent> consents) {
 		if (request.patientSelf()) {
 			return ConsentDecision.permit(null, "the patient has access to their own record");
+		}
+		for (Consent consent : consents) {
+			if (counts(consent, request) && BreakGlassConsents.isBreakGlass(consent)
+					&& BreakGlassConsents.coversActor(consent, request.actors())
+					&& within(consent.getProvision().getPeriod(), request.at())) {
+				String id = consent.getIdElement().toUnqualifiedVersionless().getValue();
+				return ConsentDecision.breakGlass(id, id + " (break-glass until "
+						+ consent.getProvision().getPeriod().getEndElement().getValueAsString() + ") permits " + describe(request));
+			}
+		}
+		if (request.purpose() == null) {
+			return ConsentDecision.deny(null, "no purpose of use was given for " + describe(request)
+					+ " (header X-Purpose-Of-Use or token claim purpose_of_use)");
 		}
 		ConsentDecision permit = null;
 		for (Consent consent : consents) {
@@ -92,6 +108,9 @@ public final class ConsentDecider {
 				.noneMatch(a -> request.actors().contains(a.getReference().getReferenceElement().toUnqualifiedVersionless().getValue()))) {
 			return false;
 		}
+		if (provision.hasPurpose() && request.purpose() == null) {
+			return false;
+		}
 		if (provision.hasPurpose() && provision.getPurpose().stream()
 				.noneMatch(p -> PurposeOfUse.SYSTEM.equals(p.getSystem()) && request.purpose().code().equals(p.getCode()))) {
 			return false;
@@ -123,6 +142,6 @@ public final class ConsentDecider {
 
 	private static String describe(AccessRequest request) {
 		return (request.resourceType() == null ? "access" : request.resourceType() + " access") + " to Patient/"
-				+ request.patientId() + " for " + request.purpose().code() + " by " + String.join(", ", request.actors().stream().sorted().toList());
+				+ request.patientId() + " for " + (request.purpose() == null ? "no stated purpose" : request.purpose().code()) + " by " + String.join(", ", request.actors().stream().sorted().toList());
 	}
 }

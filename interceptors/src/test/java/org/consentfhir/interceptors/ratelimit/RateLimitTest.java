@@ -41,7 +41,7 @@ class RateLimitTest {
 		ClientRateLimitInterceptor interceptor = new ClientRateLimitInterceptor(new RateLimiter(TWENTY_SECONDS_INTO_A_MINUTE), 1);
 		SystemRequestDetails request = new SystemRequestDetails();
 		request.getUserData().put(AccessToken.USER_DATA_KEY,
-				new AccessToken("https://issuer", "sub", "app-1", List.of(), List.of(), null, null, null, Instant.MAX));
+				new AccessToken("https://issuer", "sub", "app-1", List.of(), List.of(), null, null, null, Instant.MAX, null));
 
 		assertThat(interceptor.serverIncomingRequestPostProcessed(request)).isTrue();
 		assertThatThrownBy(() -> interceptor.serverIncomingRequestPostProcessed(request))

@@ -1,0 +1,111 @@
+package org.consentfhir.interceptors.audit;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
+import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
+import java.util.Date;
+import org.consentfhir.interceptors.consent.ConsentCaller;
+import org.consentfhir.interceptors.consent.ConsentDecision;
+import org.consentfhir.interceptors.consent.PurposeOfUse;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+
+/**
+ * The AuditEvents of access decisions, typed DICOM 110113 "Security Alert" as IHE BALP does:
+ * <ul>
+ *   <li>a consent decision (BALP AuthZ-Consent): a denial (outcome 4) or a break-glass permit
+ *       (outcome 0), naming the patient, the deciding Consent and the reason;</li>
+ *   <li>an emergency override started (DCM 110127) or stopped (DCM 110138), with its reason.</li>
+ * </ul>
+ * Each names the user and client as BALP's own events do, and carries the purpose of use.
+ */
+public final class SecurityAlertEvents {
+
+	public static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+	public static final String SECURITY_ALERT = "110113";
+	public static final String EMERGENCY_OVERRIDE_STARTED = "110127";
+	public static final String EMERGENCY_OVERRIDE_STOPPED = "110138";
+	public static final String AUTHZ_SUBTYPE_SYSTEM = "https://profiles.ihe.net/ITI/BALP/CodeSystem/AuthZsubType";
+	public static final String AUTHZ_CONSENT = "AuthZ-Consent";
+	public static final String AUTHZ_CONSENT_PROFILE = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.AuthZconsent";
+
+	private final IBalpAuditContextServices context;
+
+	public SecurityAlertEvents(IBalpAuditContextServices context) {
+		this.context = context;
+	}
+
+	/** A consent decision worth its own record: a denial, or a permit only break-glass gave. */
+	public AuditEvent consentDecision(RequestDetails request, ConsentCaller caller, String patientId, ConsentDecision decision) {
+		AuditEvent event = common(request, caller, decision.breakGlass() ? PurposeOfUse.BTG : caller == null ? null : caller.purpose());
+		event.getMeta().addProfile(AUTHZ_CONSENT_PROFILE);
+		event.addSubtype(new Coding(AUTHZ_SUBTYPE_SYSTEM, AUTHZ_CONSENT, "Authorization Decision using Roles and Consent"));
+		if (decision.breakGlass() && decision.decidingConsent() == null) {
+			event.addSubtype(new Coding(DCM, EMERGENCY_OVERRIDE_STARTED, "Emergency Override Started"));
+		}
+		event.setOutcome(decision.permitted() ? AuditEventOutcome._0 : AuditEventOutcome._4);
+		event.setOutcomeDesc(decision.reason());
+		addPatient(event, patientId);
+		if (decision.decidingConsent() != null) {
+			event.addEntity().setWhat(new org.hl7.fhir.r4.model.Reference(decision.decidingConsent()))
+					.setType(new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT, "System Object"))
+					.setDescription("the deciding Consent");
+		}
+		return event;
+	}
+
+	/** An emergency override started or stopped through {@code $break-glass} / {@code $break-glass-end}. */
+	public AuditEvent breakGlass(RequestDetails request, ConsentCaller caller, String patientId, String consentId, String reason, boolean started) {
+		AuditEvent event = common(request, caller, PurposeOfUse.BTG);
+		event.addPurposeOfEvent(new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, PurposeOfUse.ETREAT.code(), PurposeOfUse.ETREAT.display())));
+		event.addSubtype(started
+				? new Coding(DCM, EMERGENCY_OVERRIDE_STARTED, "Emergency Override Started")
+				: new Coding(DCM, EMERGENCY_OVERRIDE_STOPPED, "Emergency Override Stopped"));
+		event.setOutcome(AuditEventOutcome._0);
+		event.setOutcomeDesc(reason);
+		addPatient(event, patientId);
+		event.addEntity().setWhat(new org.hl7.fhir.r4.model.Reference(consentId))
+				.setType(new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT, "System Object"))
+				.setDescription("the break-glass Consent");
+		return event;
+	}
+
+	private AuditEvent common(RequestDetails request, ConsentCaller caller, PurposeOfUse purpose) {
+		AuditEvent event = new AuditEvent();
+		event.setType(new Coding(DCM, SECURITY_ALERT, "Security Alert"));
+		event.setAction(AuditEventAction.E);
+		event.setRecorded(new Date());
+		event.getSource().getObserver().setDisplay(request.getFhirServerBase());
+
+		AuditEvent.AuditEventAgentComponent user = event.addAgent();
+		user.getType().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient"));
+		user.setWho(context.getAgentUserWho(request));
+		user.setRequestor(true);
+		AuditEvent.AuditEventAgentComponent client = event.addAgent();
+		client.getType().addCoding(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110153", "Source Role ID"));
+		client.setWho(context.getAgentClientWho(request));
+		client.getNetwork().setAddress(context.getNetworkAddress(request)).setType(context.getNetworkAddressType(request));
+		client.setRequestor(false);
+		if (purpose != null) {
+			CodeableConcept code = new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, purpose.code(), purpose.display()));
+			event.addPurposeOfEvent(code);
+			user.addPurposeOfUse(code.copy());
+		}
+		if (caller != null && caller.breakGlassReason() != null) {
+			event.addEntity().setDescription("break-glass reason").setName(caller.breakGlassReason())
+					.setType(new Coding("https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType", "XrequestId", "request"))
+					.getWhat().getIdentifier().setValue(request.getRequestId());
+		}
+		return event;
+	}
+
+	private static void addPatient(AuditEvent event, String patientId) {
+		AuditEvent.AuditEventEntityComponent patient = event.addEntity();
+		patient.setType(new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY));
+		patient.setRole(new Coding(BalpConstants.CS_OBJECT_ROLE, BalpConstants.CS_OBJECT_ROLE_1_PATIENT, BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY));
+		patient.getWhat().setReference("Patient/" + patientId);
+	}
+}

@@ -1,0 +1,74 @@
+package org.consentfhir.interceptors.consent;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.time.Clock;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * One consent check for one resource and one caller: every patient whose record the resource is in
+ * must permit it (the first denial decides). Resources that are nobody's record, and Consents
+ * themselves (the policy, governed by SMART scopes), pass. Each denial and each break-glass permit
+ * is noted in the request's {@link ConsentDecisionLog} for the audit trail.
+ */
+public final class ConsentGate {
+
+	private final FhirContext fhir;
+	private final PatientCompartment compartment;
+	private final ConsentDecider decider;
+	private final ConsentSource source;
+	private final Clock clock;
+
+	public ConsentGate(FhirContext fhir, ConsentDecider decider, ConsentSource source, Clock clock) {
+		this.fhir = fhir;
+		this.compartment = new PatientCompartment(fhir);
+		this.decider = decider;
+		this.source = source;
+		this.clock = clock;
+	}
+
+	/** The deciding denial, or null when the caller may have this resource. */
+	public ConsentDecision denialFor(ConsentCaller caller, IBaseResource resource, RequestDetails request) {
+		String type = fhir.getResourceType(resource);
+		if ("Consent".equals(type)) {
+			return null;
+		}
+		return denialFor(caller, type, compartment.ownersOf(resource), resource, request);
+	}
+
+	/** As above, for a resource of this type in these patients' records (a write not yet stored). */
+	public ConsentDecision denialFor(
+			ConsentCaller caller, String type, List<String> patients, IBaseResource resource, RequestDetails request) {
+		if (caller == null) {
+			return patients.isEmpty() ? null : ConsentDecision.deny(null, "the request has no verified caller");
+		}
+		if (caller.trusted() || "Consent".equals(type)) {
+			return null;
+		}
+		for (String patient : patients) {
+			ConsentDecision decision = decide(caller, patient, type, resource);
+			if (decision.breakGlass()) {
+				ConsentDecisionLog.of(request).noteBreakGlass(patient, decision);
+			}
+			if (!decision.permitted()) {
+				ConsentDecisionLog.of(request).noteDenial(patient, decision);
+				return decision;
+			}
+		}
+		return null;
+	}
+
+	private ConsentDecision decide(ConsentCaller caller, String patient, String type, IBaseResource resource) {
+		if (caller.isPatient(patient)) {
+			return ConsentDecision.permit(null, "the patient has access to their own record");
+		}
+		AccessRequest access = new AccessRequest(patient, caller.actors(), caller.purpose(), type,
+				resource == null ? null : RecordDates.of(resource), clock.instant(), false);
+		if (caller.breaksGlassForThisRequest()) {
+			return ConsentDecision.breakGlass(null, "break-the-glass on this request by " + caller.description()
+					+ " (reason: " + caller.breakGlassReason() + ")");
+		}
+		return decider.decide(access, source.consentsOf(patient));
+	}
+}

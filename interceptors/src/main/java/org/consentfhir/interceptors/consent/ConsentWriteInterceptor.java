@@ -1,0 +1,86 @@
+package org.consentfhir.interceptors.consent;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.consentfhir.interceptors.InterceptorOrder;
+import org.consentfhir.interceptors.policy.PolicyInterceptor;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Patient consent for what enters a record: creating, updating or deleting a resource in a
+ * patient's record needs the same permit as reading it ({@link ConsentGate}), checked on the old
+ * and the new content of an update; a denial is a 403 and nothing is stored (a transaction rolls
+ * back whole). Registering a new Patient needs no consent, and neither do the records written for
+ * that patient in the same request (a registration bundle). Consents themselves are not checked here.
+ *
+ * <p>Hooks {@code STORAGE_PRESTORAGE_RESOURCE_CREATED/UPDATED/DELETED}, and
+ * {@code STORAGE_PRECOMMIT_RESOURCE_CREATED} to learn the ids of patients registered by the request.
+ * Order {@link InterceptorOrder#CONSENT_WRITE}.
+ */
+@Interceptor(order = InterceptorOrder.CONSENT_WRITE)
+public class ConsentWriteInterceptor implements PolicyInterceptor {
+
+	private static final String REGISTERED_KEY = ConsentWriteInterceptor.class.getName() + ".registered";
+
+	private final FhirContext fhir;
+	private final PatientCompartment compartment;
+	private final ConsentCallers callers;
+	private final ConsentGate gate;
+
+	public ConsentWriteInterceptor(FhirContext fhir, ConsentCallers callers, ConsentGate gate) {
+		this.fhir = fhir;
+		this.compartment = new PatientCompartment(fhir);
+		this.callers = callers;
+		this.gate = gate;
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void storagePrestorageResourceCreated(IBaseResource resource, RequestDetails request) {
+		if (!"Patient".equals(fhir.getResourceType(resource))) {
+			check(request, resource, compartment.ownersOf(resource));
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void storagePrestorageResourceUpdated(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+		Set<String> owners = new LinkedHashSet<>(compartment.ownersOf(oldResource));
+		owners.addAll(compartment.ownersOf(newResource));
+		check(request, newResource, new ArrayList<>(owners));
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+	public void storagePrestorageResourceDeleted(IBaseResource resource, RequestDetails request) {
+		check(request, resource, compartment.ownersOf(resource));
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	@SuppressWarnings("unchecked")
+	public void storagePrecommitResourceCreated(IBaseResource resource, RequestDetails request) {
+		if (request != null && "Patient".equals(fhir.getResourceType(resource))) {
+			((Set<String>) request.getUserData().computeIfAbsent(REGISTERED_KEY, k -> new HashSet<String>()))
+					.add(resource.getIdElement().getIdPart());
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private void check(RequestDetails request, IBaseResource resource, List<String> owners) {
+		if (request == null || owners.isEmpty()) {
+			return;
+		}
+		ConsentCaller caller = callers.of(request);
+		Set<String> registered = (Set<String>) request.getUserData().getOrDefault(REGISTERED_KEY, Set.of());
+		List<String> existing = owners.stream().filter(p -> !registered.contains(p)).toList();
+		ConsentDecision denial = gate.denialFor(caller, fhir.getResourceType(resource), existing, resource, request);
+		if (denial != null) {
+			throw PatientConsentService.forbidden(denial);
+		}
+	}
+}

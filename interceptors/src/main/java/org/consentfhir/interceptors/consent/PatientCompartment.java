@@ -1,0 +1,34 @@
+package org.consentfhir.interceptors.consent;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.util.FhirTerser;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+
+/** The patients whose record a resource belongs to: the Patient itself, or its patient-compartment owners. */
+public final class PatientCompartment {
+
+	private final FhirContext fhir;
+	private final FhirTerser terser;
+
+	public PatientCompartment(FhirContext fhir) {
+		this.fhir = fhir;
+		this.terser = fhir.newTerser();
+	}
+
+	/** Patient ids (no type prefix); empty for a resource that is nobody's record (a Practitioner, a ValueSet). */
+	public List<String> ownersOf(IBaseResource resource) {
+		String type = fhir.getResourceType(resource);
+		if ("Patient".equals(type)) {
+			IIdType id = resource.getIdElement();
+			return id == null || id.getIdPart() == null ? List.of() : List.of(id.getIdPart());
+		}
+		return terser.getCompartmentOwnersForResource("Patient", resource, (java.util.Set<String>) null).stream()
+				.filter(owner -> owner.getResourceType() == null || "Patient".equals(owner.getResourceType()))
+				.map(IIdType::getIdPart)
+				.filter(id -> id != null && !id.isBlank())
+				.distinct()
+				.toList();
+	}
+}

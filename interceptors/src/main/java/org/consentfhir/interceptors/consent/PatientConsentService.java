@@ -1,0 +1,99 @@
+package org.consentfhir.interceptors.consent;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+
+/**
+ * The patient-consent rule as HAPI's {@link IConsentService}, for everything the server hands out:
+ * reads, searches and their later pages, includes, history, {@code $everything}, transaction and batch reads.
+ *
+ * <ul>
+ *   <li>{@code startOperation}: a client the site trusts skips the checks (HAPI then also keeps
+ *       totals and cached searches); everyone else goes on to per-resource checks.</li>
+ *   <li>{@code canSeeResource}: each resource goes through the {@link ConsentGate}. A denied resource
+ *       is left out of a result; the resource a request names itself ({@code Patient/1},
+ *       {@code Patient/1/$everything}, {@code Observation/2/_history/3}) is answered 403 with the reason.</li>
+ *   <li>{@code completeOperation*}: the request's denials and break-glass permits go to the
+ *       {@link ConsentAuditRecorder}.</li>
+ * </ul>
+ */
+public final class PatientConsentService implements IConsentService {
+
+	private final ConsentCallers callers;
+	private final ConsentGate gate;
+	private final ConsentAuditRecorder audit;
+
+	public PatientConsentService(ConsentCallers callers, ConsentGate gate, ConsentAuditRecorder audit) {
+		this.callers = callers;
+		this.gate = gate;
+		this.audit = audit;
+	}
+
+	@Override
+	public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
+		// No caller: a request authentication let through without a token (metadata, the API description);
+		// any patient data it touched would still be refused resource by resource.
+		ConsentCaller caller = callers.of(request);
+		return caller != null && caller.trusted() ? ConsentOutcome.AUTHORIZED : ConsentOutcome.PROCEED;
+	}
+
+	@Override
+	public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
+		return true;
+	}
+
+	@Override
+	public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+		ConsentDecision denial = gate.denialFor(callers.of(request), resource, request);
+		if (denial == null) {
+			return ConsentOutcome.PROCEED;
+		}
+		if (isTheNamedResource(request, resource)) {
+			throw forbidden(denial);
+		}
+		return ConsentOutcome.REJECT;
+	}
+
+	@Override
+	public void completeOperationSuccess(RequestDetails request, IConsentContextServices context) {
+		record(request);
+	}
+
+	@Override
+	public void completeOperationFailure(RequestDetails request, BaseServerResponseException exception, IConsentContextServices context) {
+		record(request);
+	}
+
+	private void record(RequestDetails request) {
+		ConsentDecisionLog log = ConsentDecisionLog.ifAny(request);
+		if (log != null && !log.isEmpty()) {
+			audit.record(request, callers.of(request), log);
+		}
+	}
+
+	private static boolean isTheNamedResource(RequestDetails request, IBaseResource resource) {
+		IIdType named = request.getId();
+		IIdType id = resource.getIdElement();
+		return named != null && named.hasIdPart() && id != null
+				&& named.getIdPart().equals(id.getIdPart())
+				&& (request.getResourceName() == null || request.getResourceName().equals(id.getResourceType())
+						|| id.getResourceType() == null);
+	}
+
+	/** A 403 whose OperationOutcome says which Consent (or which rule) decided. */
+	public static ForbiddenOperationException forbidden(ConsentDecision denial) {
+		OperationOutcome outcome = new OperationOutcome();
+		outcome.addIssue()
+				.setSeverity(OperationOutcome.IssueSeverity.ERROR)
+				.setCode(OperationOutcome.IssueType.SUPPRESSED)
+				.setDiagnostics("Access denied by patient consent: " + denial.reason());
+		return new ForbiddenOperationException("Access denied by patient consent: " + denial.reason(), outcome);
+	}
+}

@@ -1,0 +1,25 @@
+package org.consentfhir.breakglass;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.time.Clock;
+import org.consentfhir.audit.DurableAuditSink;
+import org.consentfhir.interceptors.audit.SecurityAlertEvents;
+import org.consentfhir.interceptors.consent.ConsentCallers;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Emergency access: the {@code $break-glass} operations and the Flags they raise. */
+@Configuration
+public class BreakGlassConfig {
+
+	@Bean
+	BreakGlassFlags breakGlassFlags(DaoRegistry daos) {
+		return new BreakGlassFlags(daos);
+	}
+
+	@Bean
+	BreakGlassOperation breakGlassOperation(DaoRegistry daos, BreakGlassFlags flags, ConsentCallers callers,
+			SecurityAlertEvents events, DurableAuditSink audit, BreakGlassProperties properties) {
+		return new BreakGlassOperation(daos, flags, callers, events, audit, properties, Clock.systemUTC());
+	}
+}

@@ -1,0 +1,83 @@
+package org.consentfhir.consent;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.util.Date;
+import java.util.List;
+import org.consentfhir.interceptors.consent.ConsentCaller;
+import org.consentfhir.interceptors.consent.ConsentCallers;
+import org.consentfhir.interceptors.consent.ConsentDecider;
+import org.consentfhir.interceptors.consent.PurposeOfUse;
+import org.consentfhir.interceptors.policy.PolicyInterceptor;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * The site's registration rule ({@code fhir.consent.grant-treatment-on-registration}): a Patient
+ * registered by a practitioner gets, in the same transaction, an active Consent permitting
+ * treatment ({@code TREAT}) to the practitioner's organizations, or to the practitioner when they
+ * belong to none. The patient can revoke it like any other. Hooks {@code STORAGE_PRECOMMIT_RESOURCE_CREATED}.
+ */
+@Interceptor
+public class RegistrationConsentInterceptor implements PolicyInterceptor {
+
+	private final DaoRegistry daos;
+	private final ConsentCallers callers;
+
+	public RegistrationConsentInterceptor(DaoRegistry daos, ConsentCallers callers) {
+		this.daos = daos;
+		this.callers = callers;
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void storagePrecommitResourceCreated(IBaseResource resource, RequestDetails request) {
+		if (request == null || !"Patient".equals(resource.fhirType())) {
+			return;
+		}
+		ConsentCaller caller = callers.of(request);
+		if (caller == null || caller.actors().isEmpty()) {
+			return;
+		}
+		List<String> grantees = caller.actors().stream().filter(a -> a.startsWith("Organization/")).sorted().toList();
+		if (grantees.isEmpty()) {
+			grantees = caller.actors().stream().filter(a -> a.startsWith("Practitioner/")).filter(this::stored).toList();
+		}
+		if (!grantees.isEmpty()) {
+			daos.getResourceDao(Consent.class).create(treatmentConsent(resource.getIdElement().getIdPart(), grantees), new SystemRequestDetails());
+		}
+	}
+
+	/** A token may name a practitioner this server does not hold (an external identity provider's user). */
+	private boolean stored(String practitioner) {
+		try {
+			daos.getResourceDao("Practitioner").read(new org.hl7.fhir.r4.model.IdType(practitioner), new SystemRequestDetails());
+			return true;
+		} catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+			return false;
+		}
+	}
+
+	static Consent treatmentConsent(String patientId, List<String> grantees) {
+		Consent consent = new Consent();
+		consent.setStatus(Consent.ConsentState.ACTIVE);
+		consent.setScope(new CodeableConcept(new Coding(ConsentDecider.SCOPE_SYSTEM, ConsentDecider.PATIENT_PRIVACY, "Privacy Consent")));
+		consent.addCategory(new CodeableConcept(new Coding("http://loinc.org", "59284-0", "Patient Consent")));
+		consent.setPatient(new Reference("Patient/" + patientId));
+		consent.setDateTime(new Date());
+		consent.getPolicyRule().setText("Treatment consent granted at registration (site policy)");
+		consent.getPolicyRule().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", "opt-in"));
+		Consent.ProvisionComponent provision = consent.getProvision().setType(Consent.ConsentProvisionType.PERMIT);
+		grantees.forEach(grantee -> provision.addActor()
+				.setRole(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PRCP", "primary information recipient")))
+				.setReference(new Reference(grantee)));
+		provision.addPurpose(new Coding(PurposeOfUse.SYSTEM, PurposeOfUse.TREAT.code(), PurposeOfUse.TREAT.display()));
+		return consent;
+	}
+}
