@@ -24,6 +24,13 @@ public class AuditConfig {
 		return new AccessLogOperation(daos);
 	}
 
+	@Bean(destroyMethod = "close")
+	AuditRetentionJob auditRetentionJob(DaoRegistry daos, AuditProperties audit) {
+		AuditRetentionJob job = new AuditRetentionJob(daos, audit.retention(), java.time.Clock.systemUTC());
+		job.schedule(audit.retentionRunEvery());
+		return job;
+	}
+
 	@Bean
 	TokenAuditContext tokenAuditContext() {
 		return new TokenAuditContext();

@@ -32,6 +32,7 @@ import org.consentfhir.interceptors.auth.SmartCapabilityStatementInterceptor;
 import org.consentfhir.interceptors.http.IfMatchPreconditionInterceptor;
 import org.consentfhir.interceptors.inputguard.RequestBodyGuardInterceptor;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
+import org.consentfhir.interceptors.transaction.TransactionPlaceholderInterceptor;
 import org.consentfhir.interceptors.validation.DeclaredProfileValidatingInterceptor;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -113,6 +114,7 @@ public class FhirRestConfig {
 
 		server.registerInterceptor(new RequestBodyGuardInterceptor(properties.maxBodyNestingDepth()));
 		server.registerInterceptor(new IfMatchPreconditionInterceptor());
+		server.registerInterceptor(new TransactionPlaceholderInterceptor());
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		server.registerInterceptor(new OpenApiInterceptor());
 		server.registerInterceptor(smartCapabilityStatement);

@@ -50,6 +50,9 @@ public class CachedConsentSource implements ConsentSource {
 
 	@Override
 	public List<Consent> consentsOf(String patientId) {
+		if (!patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
+			return List.of(); // not a stored patient's id
+		}
 		return cached(consents, patientId, () -> {
 			SearchParameterMap search = SearchParameterMap.newSynchronous("patient", new ReferenceParam("Patient/" + patientId));
 			search.setLoadSynchronousUpTo(MAX_CONSENTS_PER_PATIENT);

@@ -73,8 +73,9 @@ public class ConsentConfig {
 
 	@Bean
 	@ConditionalOnProperty(name = "fhir.consent.grant-treatment-on-registration", havingValue = "true")
-	RegistrationConsentInterceptor registrationConsentInterceptor(DaoRegistry daos, ConsentCallers callers) {
-		return new RegistrationConsentInterceptor(daos, callers);
+	RegistrationConsentInterceptor registrationConsentInterceptor(DaoRegistry daos, ConsentCallers callers,
+			org.springframework.transaction.PlatformTransactionManager transactions) {
+		return new RegistrationConsentInterceptor(daos, callers, transactions);
 	}
 
 	@Bean

@@ -7,6 +7,11 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.Date;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import java.util.List;
 import org.consentfhir.interceptors.consent.ConsentCaller;
 import org.consentfhir.interceptors.consent.ConsentCallers;
@@ -21,7 +26,7 @@ import org.hl7.fhir.r4.model.Reference;
 
 /**
  * The site's registration rule ({@code fhir.consent.grant-treatment-on-registration}): a Patient
- * registered by a practitioner gets, in the same transaction, an active Consent permitting
+ * registered by a practitioner gets, as soon as the registration commits, an active Consent permitting
  * treatment ({@code TREAT}) to the practitioner's organizations, or to the practitioner when they
  * belong to none. The patient can revoke it like any other. Hooks {@code STORAGE_PRECOMMIT_RESOURCE_CREATED}.
  */
@@ -30,10 +35,13 @@ public class RegistrationConsentInterceptor implements PolicyInterceptor {
 
 	private final DaoRegistry daos;
 	private final ConsentCallers callers;
+	private final TransactionTemplate newTransaction;
 
-	public RegistrationConsentInterceptor(DaoRegistry daos, ConsentCallers callers) {
+	public RegistrationConsentInterceptor(DaoRegistry daos, ConsentCallers callers, PlatformTransactionManager transactions) {
 		this.daos = daos;
 		this.callers = callers;
+		this.newTransaction = new TransactionTemplate(transactions);
+		this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -49,8 +57,22 @@ public class RegistrationConsentInterceptor implements PolicyInterceptor {
 		if (grantees.isEmpty()) {
 			grantees = caller.actors().stream().filter(a -> a.startsWith("Practitioner/")).filter(this::stored).toList();
 		}
-		if (!grantees.isEmpty()) {
-			daos.getResourceDao(Consent.class).create(treatmentConsent(resource.getIdElement().getIdPart(), grantees), new SystemRequestDetails());
+		if (grantees.isEmpty()) {
+			return;
+		}
+		Consent consent = treatmentConsent(resource.getIdElement().getIdPart(), grantees);
+		// Stored right after the registration commits: a write of its own inside HAPI's transaction
+		// processing would disturb the entities the transaction has not flushed yet.
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					// the finished transaction's resources are still bound: the Consent needs a transaction of its own
+					newTransaction.executeWithoutResult(status -> daos.getResourceDao(Consent.class).create(consent, new SystemRequestDetails()));
+				}
+			});
+		} else {
+			daos.getResourceDao(Consent.class).create(consent, new SystemRequestDetails());
 		}
 	}
 

@@ -10,6 +10,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.InstantType;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.Test;
 
 /** Nobody, a token with every scope included, can change or remove an AuditEvent through the API. */
@@ -52,6 +53,26 @@ class AuditEventImmutabilityTest extends EndToEndTest {
 				FHIR.newJsonParser().encodeResourceToString(transaction));
 
 		assertThat(response.statusCode()).isEqualTo(405);
+		assertThat(get("/fhir/" + id).statusCode()).isEqualTo(200);
+	}
+
+	@Autowired
+	AuditRetentionJob retention;
+
+	@Test
+	void onlyTheRetentionJobRemovesAuditEventsAndOnlyThoseOlderThanTheRetention() {
+		AuditEvent old = new AuditEvent();
+		old.setType(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110110", "Patient Record"));
+		old.setRecorded(java.util.Date.from(java.time.Instant.now().minus(java.time.Duration.ofDays(8 * 366))));
+		old.addAgent().setRequestor(true).getWho().setDisplay("tester");
+		old.getSource().getObserver().setDisplay("test");
+		String oldId = client.create().resource(old).execute().getId().toUnqualifiedVersionless().getValue();
+		assertThat(send("DELETE", "/fhir/" + oldId, null, HttpRequest.BodyPublishers.noBody(), null).statusCode()).isEqualTo(405);
+
+		int removed = retention.run();
+
+		assertThat(removed).isGreaterThanOrEqualTo(1);
+		assertThat(get("/fhir/" + oldId).statusCode()).isEqualTo(410);
 		assertThat(get("/fhir/" + id).statusCode()).isEqualTo(200);
 	}
 }

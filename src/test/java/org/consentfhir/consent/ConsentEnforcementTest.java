@@ -259,6 +259,24 @@ class ConsentEnforcementTest extends EndToEndTest {
 	}
 
 	@Test
+	void aTransactionIntoPermittedRecordsStoresEveryEntry() {
+		String patient = clinic.patient(family);
+		clinic.permit(patient, clinic.organization, PurposeOfUse.TREAT);
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		for (int i = 0; i < 3; i++) {
+			transaction.addEntry().setResource(observationOf(patient)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		}
+
+		Bundle response = clientWithToken(doctorToken).transaction().withBundle(transaction).execute();
+
+		for (Bundle.BundleEntryComponent entry : response.getEntry()) {
+			String id = new org.hl7.fhir.r4.model.IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+			assertThat(getWithToken("/fhir/" + id, doctorToken).statusCode()).as(id).isEqualTo(200);
+		}
+		assertThat(response.getEntry()).hasSize(3);
+	}
+
+	@Test
 	void thePatientAlwaysSeesTheirOwnRecord() {
 		String observation = clinic.observation(other, code);
 
@@ -305,6 +323,47 @@ class ConsentEnforcementTest extends EndToEndTest {
 		Consent consent = (Consent) consents.getEntryFirstRep().getResource();
 		assertThat(consent.getProvision().getActorFirstRep().getReference().getReference()).isEqualTo(clinic.organization);
 		assertThat(getWithToken("/fhir/Patient/" + id, clinic.nurseToken()).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void aDoctorRegistersAPatientWithRecordsInOneTransaction() {
+		Bundle registration = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		org.hl7.fhir.r4.model.Patient newborn = new org.hl7.fhir.r4.model.Patient();
+		newborn.addName().setFamily(family);
+		registration.addEntry().setFullUrl("urn:uuid:6f1c7a52-58f4-4d0e-9a3b-2b7c4d1e0a11").setResource(newborn)
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+		Observation first = observationOf("x");
+		first.setSubject(new Reference("urn:uuid:6f1c7a52-58f4-4d0e-9a3b-2b7c4d1e0a11"));
+		registration.addEntry().setResource(first).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+
+		Bundle response = clientWithToken(doctorToken).transaction().withBundle(registration).execute();
+
+		String observation = new org.hl7.fhir.r4.model.IdType(response.getEntry().get(1).getResponse().getLocation())
+				.toUnqualifiedVersionless().getValue();
+		assertThat(getWithToken("/fhir/" + observation, doctorToken).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void aConditionalCreateCannotSmuggleRecordsIntoAnExistingPatient() {
+		org.hl7.fhir.r4.model.Patient existing = client.read().resource(org.hl7.fhir.r4.model.Patient.class).withId(other).execute();
+		existing.addIdentifier().setSystem("urn:test:mrn").setValue(unique("mrn"));
+		client.update().resource(existing).execute();
+		Bundle smuggle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		Observation intoOther = observationOf("x");
+		intoOther.setSubject(new Reference("urn:uuid:0b6f3f0e-1111-4c3a-9d6e-000000000001"));
+		smuggle.addEntry().setResource(intoOther).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		smuggle.addEntry().setFullUrl("urn:uuid:0b6f3f0e-1111-4c3a-9d6e-000000000001")
+				.setResource(new org.hl7.fhir.r4.model.Patient())
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient")
+				.setIfNoneExist("identifier=urn:test:mrn|" + existing.getIdentifierFirstRep().getValue());
+
+		HttpResponse<String> response = send("POST", "/fhir", "application/fhir+json",
+				HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(smuggle)),
+				new String[] {"Authorization", "Bearer " + doctorToken});
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+		Bundle stored = client.search().byUrl("Observation?code=" + code + "&subject=Patient/" + other).returnBundle(Bundle.class).execute();
+		assertThat(stored.getEntry()).isEmpty();
 	}
 
 	private Observation observationOf(String patient) {

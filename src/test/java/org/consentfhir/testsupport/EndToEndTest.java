@@ -80,6 +80,7 @@ public abstract class EndToEndTest {
 			// the system token of most tests loads and reads data as an integration engine would;
 			// consent itself is tested with practitioner and patient tokens
 			"--fhir.consent.trusted-clients[0]=" + TestIssuer.TRUSTED_CLIENT_ID,
+			"--fhir.consent.trusted-clients[1]=script-client",
 			"--fhir.consent.grant-treatment-on-registration=true"
 		};
 	}

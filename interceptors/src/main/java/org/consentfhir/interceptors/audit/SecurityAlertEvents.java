@@ -106,6 +106,10 @@ public final class SecurityAlertEvents {
 		AuditEvent.AuditEventEntityComponent patient = event.addEntity();
 		patient.setType(new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY));
 		patient.setRole(new Coding(BalpConstants.CS_OBJECT_ROLE, BalpConstants.CS_OBJECT_ROLE_1_PATIENT, BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY));
-		patient.getWhat().setReference("Patient/" + patientId);
+		if (patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
+			patient.getWhat().setReference("Patient/" + patientId);
+		} else {
+			patient.getWhat().setDisplay("Patient/" + patientId); // not a stored patient: no reference to break the write
+		}
 	}
 }

@@ -6,6 +6,7 @@ import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
 import org.consentfhir.interceptors.auth.AccessToken;
 import org.consentfhir.interceptors.consent.ConsentCaller;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
+import org.consentfhir.interceptors.transaction.TransactionPlaceholders;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Identifier;
@@ -56,6 +57,13 @@ public class TokenAuditContext implements IBalpAuditContextServices {
 	/** References to the audited resources stay local ({@code Patient/1/_history/2}), as stored references must. */
 	@Override
 	public String massageResourceIdForStorage(RequestDetails requestDetails, IBaseResource resource, IIdType resourceId) {
+		// a transaction's resources still name a new patient by its placeholder (urn:uuid:…)
+		if (resourceId.getIdPart() != null && resourceId.getIdPart().startsWith("urn:")) {
+			String stored = TransactionPlaceholders.storedId(requestDetails, resourceId.getIdPart());
+			if (stored != null) {
+				return "Patient/" + stored;
+			}
+		}
 		return resourceId.toUnqualified().getValue();
 	}
 

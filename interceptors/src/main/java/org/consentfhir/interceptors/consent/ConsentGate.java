@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.time.Clock;
 import java.util.List;
+import org.consentfhir.interceptors.transaction.TransactionPlaceholders;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -47,6 +48,16 @@ public final class ConsentGate {
 			return null;
 		}
 		for (String patient : patients) {
+			if (patient.startsWith("urn:")) {
+				if (TransactionPlaceholders.isNewPatient(request, patient)) {
+					continue; // a patient this transaction registers: nothing of theirs exists yet
+				}
+				// a conditional entry may stand for an existing patient: refuse rather than guess
+				ConsentDecision unknown = ConsentDecision.deny(null, "the record refers to its patient as " + patient
+						+ ", which this transaction does not create as a new Patient; refer to an existing patient by its id");
+				ConsentDecisionLog.of(request).noteDenial(patient, unknown);
+				return unknown;
+			}
 			ConsentDecision decision = decide(caller, patient, type, resource);
 			if (decision.breakGlass()) {
 				ConsentDecisionLog.of(request).noteBreakGlass(patient, decision);

@@ -21,8 +21,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * back whole). Registering a new Patient needs no consent, and neither do the records written for
  * that patient in the same request (a registration bundle). Consents themselves are not checked here.
  *
- * <p>Hooks {@code STORAGE_PRESTORAGE_RESOURCE_CREATED/UPDATED/DELETED}, and
- * {@code STORAGE_PRECOMMIT_RESOURCE_CREATED} to learn the ids of patients registered by the request.
+ * <p>Hooks {@code STORAGE_PRECOMMIT_RESOURCE_CREATED/UPDATED/DELETED}: only there are a
+ * transaction's {@code urn:uuid} references resolved (HAPI calls them at the end of a transaction,
+ * still inside it, so a refusal rolls everything back). {@code STORAGE_PRESTORAGE_RESOURCE_CREATED}
+ * remembers the Patients the request registers.
  * Order {@link InterceptorOrder#CONSENT_WRITE}.
  */
 @Interceptor(order = InterceptorOrder.CONSENT_WRITE)
@@ -42,32 +44,33 @@ public class ConsentWriteInterceptor implements PolicyInterceptor {
 		this.gate = gate;
 	}
 
+	/** Remembers the Patients this request registers; each gets its id once stored. */
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	@SuppressWarnings("unchecked")
 	public void storagePrestorageResourceCreated(IBaseResource resource, RequestDetails request) {
+		if (request != null && "Patient".equals(fhir.getResourceType(resource))) {
+			((List<IBaseResource>) request.getUserData().computeIfAbsent(REGISTERED_KEY, k -> new ArrayList<IBaseResource>()))
+					.add(resource);
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void storagePrecommitResourceCreated(IBaseResource resource, RequestDetails request) {
 		if (!"Patient".equals(fhir.getResourceType(resource))) {
 			check(request, resource, compartment.ownersOf(resource));
 		}
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void storagePrestorageResourceUpdated(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void storagePrecommitResourceUpdated(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
 		Set<String> owners = new LinkedHashSet<>(compartment.ownersOf(oldResource));
 		owners.addAll(compartment.ownersOf(newResource));
 		check(request, newResource, new ArrayList<>(owners));
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
-	public void storagePrestorageResourceDeleted(IBaseResource resource, RequestDetails request) {
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+	public void storagePrecommitResourceDeleted(IBaseResource resource, RequestDetails request) {
 		check(request, resource, compartment.ownersOf(resource));
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-	@SuppressWarnings("unchecked")
-	public void storagePrecommitResourceCreated(IBaseResource resource, RequestDetails request) {
-		if (request != null && "Patient".equals(fhir.getResourceType(resource))) {
-			((Set<String>) request.getUserData().computeIfAbsent(REGISTERED_KEY, k -> new HashSet<String>()))
-					.add(resource.getIdElement().getIdPart());
-		}
 	}
 
 	@SuppressWarnings("unchecked")
@@ -76,8 +79,13 @@ public class ConsentWriteInterceptor implements PolicyInterceptor {
 			return;
 		}
 		ConsentCaller caller = callers.of(request);
-		Set<String> registered = (Set<String>) request.getUserData().getOrDefault(REGISTERED_KEY, Set.of());
-		List<String> existing = owners.stream().filter(p -> !registered.contains(p)).toList();
+		Set<String> registered = new HashSet<>();
+		for (IBaseResource patient : (List<IBaseResource>) request.getUserData().getOrDefault(REGISTERED_KEY, List.of())) {
+			if (patient.getIdElement() != null && patient.getIdElement().getIdPart() != null) {
+				registered.add(patient.getIdElement().getIdPart());
+			}
+		}
+		List<String> existing = owners.stream().filter(owner -> !registered.contains(owner)).toList();
 		ConsentDecision denial = gate.denialFor(caller, fhir.getResourceType(resource), existing, resource, request);
 		if (denial != null) {
 			throw PatientConsentService.forbidden(denial);

@@ -134,6 +134,40 @@ class ConsentDeciderTest {
 		assertThat(PurposeOfUse.of(purpose.code().toLowerCase())).contains(purpose);
 	}
 
+	@Test
+	void anActiveBreakGlassConsentPermitsItsPractitionerDespiteADenyAndAnyPurpose() {
+		Consent deny = consent("deny");
+		deny.getProvision().setType(ConsentProvisionType.DENY).addActor().setReference(new Reference(DOCTOR));
+		Consent override = BreakGlassConsents.create("p1", DOCTOR, "crash", NOW.minusSeconds(60), NOW.plusSeconds(3600));
+		override.setId("Consent/btg");
+
+		ConsentDecision decision = optIn.decide(request(Set.of(DOCTOR), PurposeOfUse.HRESCH), List.of(deny, override));
+
+		assertThat(decision.permitted()).isTrue();
+		assertThat(decision.breakGlass()).isTrue();
+		assertThat(decision.decidingConsent()).isEqualTo("Consent/btg");
+		assertThat(optIn.decide(request(Set.of("Practitioner/other"), PurposeOfUse.TREAT), List.of(override)).permitted()).isFalse();
+	}
+
+	@Test
+	void anExpiredOrEndedBreakGlassConsentPermitsNothing() {
+		Consent expired = BreakGlassConsents.create("p1", DOCTOR, "crash", NOW.minusSeconds(7200), NOW.minusSeconds(1));
+		Consent ended = BreakGlassConsents.create("p1", DOCTOR, "crash", NOW.minusSeconds(60), NOW.plusSeconds(3600));
+		ended.setStatus(Consent.ConsentState.INACTIVE);
+
+		assertThat(optIn.decide(request(Set.of(DOCTOR), PurposeOfUse.TREAT), List.of(expired, ended)).permitted()).isFalse();
+	}
+
+	@Test
+	void aRequestWithoutPurposeIsDeniedEvenUnderOptOut() {
+		ConsentDecider optOut = new ConsentDecider(DefaultConsentPolicy.OPT_OUT);
+
+		ConsentDecision decision = optOut.decide(request(Set.of(DOCTOR), null), List.of());
+
+		assertThat(decision.permitted()).isFalse();
+		assertThat(decision.reason()).contains("no purpose of use");
+	}
+
 	private static Consent consent(String id) {
 		Consent consent = new Consent();
 		consent.setId("Consent/" + id);
