@@ -62,6 +62,7 @@ public class LoadClient {
 			case "corpus" -> corpus(Path.of(arg(args, 1)), args.length > 2 ? Long.parseLong(args[2]) : 0);
 			case "ingest" -> ingest(Path.of(arg(args, 1)), Integer.parseInt(arg(args, 2)), loopbackBase(arg(args, 3)),
 					args.length > 4 ? Long.parseLong(args[4]) : 0);
+			case "clinic" -> clinic(loopbackBase(arg(args, 1)));
 			case "mix" -> mix(loopbackBase(arg(args, 1)), Integer.parseInt(arg(args, 2)), Integer.parseInt(arg(args, 3)),
 					args.length > 4 ? Integer.parseInt(args[4]) : 10, args.length > 5 ? args[5] : "2023-01-01");
 			default -> usage();
@@ -174,6 +175,57 @@ public class LoadClient {
 		entries.addAndGet(posted);
 		System.out.printf(Locale.ROOT, "  ok %6d entries %8.2f s  %s%n", posted, seconds, b.name());
 		return true;
+	}
+
+	// ---------------------------------------------------------------- the clinic of the mix
+
+	/**
+	 * What the read mix needs to run as a clinician under patient consent: an Organization, a
+	 * Practitioner working there (PractitionerRole), and for every patient a Consent permitting the
+	 * Organization for treatment. Prints {@code RESULT clinic practitioner=Practitioner/… consents=N}.
+	 */
+	static void clinic(String base) throws Exception {
+		String organization = create(base, "Organization", "{\"resourceType\":\"Organization\",\"name\":\"Benchmark clinic\"}");
+		String practitioner = create(base, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Benchmark\"}]}");
+		create(base, "PractitionerRole", "{\"resourceType\":\"PractitionerRole\",\"active\":true,\"practitioner\":{\"reference\":\""
+				+ practitioner + "\"},\"organization\":{\"reference\":\"" + organization + "\"}}");
+		HttpResponse<String> page = get(base + "/Patient?_count=500&_elements=id");
+		requireOk(page, "Patient search");
+		Set<String> patients = new LinkedHashSet<>(matches(PATIENT_ID, page.body()));
+		StringBuilder batch = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[");
+		String separator = "";
+		for (String patient : patients) {
+			batch.append(separator).append("{\"resource\":{\"resourceType\":\"Consent\",\"status\":\"active\","
+					+ "\"scope\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]},"
+					+ "\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"59284-0\"}]}],"
+					+ "\"patient\":{\"reference\":\"Patient/" + patient + "\"},"
+					+ "\"policyRule\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"OPTIN\"}]},"
+					+ "\"provision\":{\"type\":\"permit\",\"actor\":[{\"role\":{\"coding\":[{\"system\":"
+					+ "\"http://terminology.hl7.org/CodeSystem/v3-ParticipationType\",\"code\":\"PRCP\"}]},\"reference\":{\"reference\":\""
+					+ organization + "\"}}],\"purpose\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",\"code\":\"TREAT\"}]}},"
+					+ "\"request\":{\"method\":\"POST\",\"url\":\"Consent\"}}");
+			separator = ",";
+		}
+		batch.append("]}");
+		HttpResponse<String> stored = post(base, batch.toString());
+		requireOk(stored, "Consent batch");
+		int created = count(Pattern.compile("\"status\"\\s*:\\s*\"201"), stored.body());
+		if (created != patients.size()) throw new IllegalStateException("only " + created + " of " + patients.size() + " Consents were stored");
+		System.out.println("RESULT clinic practitioner=" + practitioner + " consents=" + created);
+	}
+
+	static String create(String base, String type, String json) throws IOException, InterruptedException {
+		HttpResponse<String> created = post(base + "/" + type, json);
+		requireOk(created, type + " create");
+		String location = created.headers().firstValue("Location").orElseThrow();
+		String path = location.substring(location.indexOf(type + "/"));
+		return path.contains("/_history") ? path.substring(0, path.indexOf("/_history")) : path;
+	}
+
+	static HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
+		HttpRequest request = authorized(HttpRequest.newBuilder(URI.create(url))).timeout(READ_TIMEOUT)
+				.header("Content-Type", FHIR_JSON).header("Accept", FHIR_JSON).POST(HttpRequest.BodyPublishers.ofString(json)).build();
+		return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 
 	// ---------------------------------------------------------------- read/search mix
@@ -377,6 +429,7 @@ public class LoadClient {
 		System.err.println("""
 				usage: java LoadClient.java corpus <dir> [skipOverBytes]
 				       java LoadClient.java ingest <dir> <threads> <baseUrl> [skipOverBytes]
+				       java LoadClient.java clinic <baseUrl>
 				       java LoadClient.java mix <baseUrl> <connections> <seconds> [warmupSeconds] [sinceDate]""");
 		System.exit(64);
 	}

@@ -30,6 +30,9 @@ SKIP_BUNDLES_OVER_MB=${SKIP_BUNDLES_OVER_MB:-0}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-300}
 CORPUS_ONLY=${CORPUS_ONLY:-0}
 KEEP_DATA=${KEEP_DATA:-0}
+DOCTOR_USER=bench-doctor
+DOCTOR_PASSWORD=Bench-Doctor-Pass-2026!
+ADMIN_SECRET=Bench-Admin-Secret-2026
 PORT=18080                      # never 8080: that one belongs to the developer's own server
 BASE=http://127.0.0.1:$PORT/fhir
 PG=(env PGOPTIONS=--client-min-messages=warning psql -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -qAt)
@@ -163,6 +166,8 @@ start_server() {
 	if [ "$AUTH" = builtin ]; then
 		# The rate limiter runs but never throttles the load client: its cost is measured, not its refusals.
 		auth_args=(--fhir.auth.builtin-server.clients-file="file:$BENCH_DIR/clients.json"
+			--fhir.auth.password-grant-enabled=true
+			--fhir.auth.builtin-server.admin-client-id=bench-admin --fhir.auth.builtin-server.admin-client-secret="$ADMIN_SECRET"
 			--fhir.auth.builtin-server.access-token-ttl=6h
 			--fhir.auth.rate-limit.per-address-per-minute=100000000 --fhir.auth.rate-limit.per-client-per-minute=100000000)
 	fi
@@ -191,9 +196,13 @@ start_server() {
 	export FHIR_BEARER_TOKEN=""
 	if [ "$AUTH" = builtin ]; then
 		# Each data directory has its own signing key: a token per server start.
-		FHIR_BEARER_TOKEN=$(curl -s -u bench-loader:Bench-Loader-Secret-1 -d grant_type=client_credentials \
-			-d scope='system/*.cruds' "http://127.0.0.1:$PORT/oauth2/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
-		[ -n "$FHIR_BEARER_TOKEN" ] || die "no access token from the server [$label]'s token endpoint"
+		# The loader (an integration client) stores the corpus; the read mix runs as a doctor of the
+		# benchmark clinic, so that every read is decided by the patients' Consents.
+		local -a grant=(-d grant_type=client_credentials -d scope='system/*.cruds')
+		[ "${TOKEN_AS:-loader}" = doctor ] && grant=(-d grant_type=password -d username="$DOCTOR_USER" -d password="$DOCTOR_PASSWORD" -d scope='user/*.cruds')
+		FHIR_BEARER_TOKEN=$(curl -s -u bench-loader:Bench-Loader-Secret-1 "${grant[@]}" \
+			"http://127.0.0.1:$PORT/oauth2/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+		[ -n "$FHIR_BEARER_TOKEN" ] || die "no access token from the server [$label]'s token endpoint (as ${TOKEN_AS:-loader})"
 	fi
 }
 rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
@@ -225,7 +234,23 @@ ingest() {
 	metric "ingest_${threads}t.bundles_per_s" "$(field "$out" ingest bundles_per_s)"
 	metric "ingest_${threads}t.seconds" "$(field "$out" ingest seconds)"
 	metric "rss_after_load_mib.ingest_${threads}t" "$(rss_mib)" "VmRSS right after the ingest"
+	[ "$threads" = 2 ] && [ "$AUTH" = builtin ] && prepare_clinic
 	stop_server
+}
+
+# The mix's clinician: a clinic, a doctor working there, a treatment Consent of every patient for
+# the clinic (bench/LoadClient.java clinic), and the doctor's user at the authorization server.
+prepare_clinic() {
+	log "preparing the benchmark clinic: Organization, Practitioner, a TREAT Consent per patient, the doctor's user"
+	client clinic "$BASE" | tee "$RUN_DIR/clinic.txt" || die "could not prepare the benchmark clinic"
+	local practitioner admin_token
+	practitioner=$(field "$RUN_DIR/clinic.txt" clinic practitioner)
+	admin_token=$(curl -s -u bench-admin:"$ADMIN_SECRET" -d grant_type=client_credentials -d scope=users.manage \
+		"http://127.0.0.1:$PORT/oauth2/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+	[ -n "$admin_token" ] || die "no admin token from the server's token endpoint"
+	curl -s -f -o /dev/null -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$DOCTOR_USER\",\"password\":\"$DOCTOR_PASSWORD\",\"role\":\"doctor\",\"fhirUser\":\"$practitioner\"}" \
+		"http://127.0.0.1:$PORT/admin/users" || die "could not create the benchmark doctor's user"
 }
 
 MIX_KIND_LINES=()
@@ -234,7 +259,9 @@ MIX_KIND_LINES=()
 # falls on both sides alike; each side's figure is the mean of its two rounds.
 mix() {
 	local policy=$1 round=${2:-1} label=$1${2:+.r$2} out=$RUN_DIR/mix-$1${2:+-r$2}.txt
+	TOKEN_AS=doctor; [ "$AUTH" = builtin ] || TOKEN_AS=loader
 	start_server "mix-policy-$label" fhir_bench_ingest2 "$policy"
+	TOKEN_AS=loader
 	metric "startup_loaded_db_s.policy_$label" "$STARTUP_S" "launch to readiness UP, corpus loaded"
 	metric "startup_loaded_db_spring_s.policy_$label" "${STARTED_S:-n/a}"
 	metric "rss_after_restart_mib.policy_$label" "$(rss_mib)"

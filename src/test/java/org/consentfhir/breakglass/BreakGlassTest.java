@@ -74,6 +74,21 @@ class BreakGlassTest extends EndToEndTest {
 	}
 
 	@Test
+	void thePatientsAccessLogShowsTheBreakGlass() {
+		breakGlass(doctorToken, "unconscious on arrival", null);
+		read(doctorToken);
+
+		HttpResponse<String> log = get("/fhir/Patient/" + patient + "/$access-log", "Authorization", "Bearer " + clinic.patientToken(patient));
+
+		assertThat(log.statusCode()).as(log.body()).isEqualTo(200);
+		List<AuditEvent> events = FHIR.newJsonParser().parseResource(Bundle.class, log.body()).getEntry().stream()
+				.map(e -> (AuditEvent) e.getResource()).toList();
+		assertThat(events).anyMatch(e -> hasSubtype(e, "110127") && e.getOutcomeDesc().contains("unconscious on arrival"));
+		assertThat(events).anyMatch(e -> hasSubtype(e, "read")
+				&& e.getPurposeOfEvent().stream().anyMatch(p -> "BTG".equals(p.getCodingFirstRep().getCode())));
+	}
+
+	@Test
 	void theOverrideExpiresOnItsOwn() throws InterruptedException {
 		breakGlass(doctorToken, "emergency", "PT1S");
 		Thread.sleep(1500);

@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
 import org.consentfhir.interceptors.auth.AccessToken;
 import org.consentfhir.interceptors.consent.ConsentCaller;
+import org.consentfhir.interceptors.consent.ConsentDecisionLog;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
 import org.consentfhir.interceptors.transaction.TransactionPlaceholders;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -42,9 +43,7 @@ public class TokenAuditContext implements IBalpAuditContextServices {
 		Identifier identifier = token.fhirUser() != null
 				? new Identifier().setSystem(FHIR_USER_SYSTEM).setValue(token.fhirUser())
 				: new Identifier().setSystem(token.issuer() == null ? SUBJECT_SYSTEM : token.issuer()).setValue(token.subject());
-		Object caller = requestDetails.getUserData().get(ConsentCaller.USER_DATA_KEY);
-		return AuditPurpose.attach(new Reference().setIdentifier(identifier).setDisplay(token.describe()),
-				caller instanceof ConsentCaller c ? (c.breaksGlassForThisRequest() ? PurposeOfUse.BTG : c.purpose()) : null);
+		return AuditPurpose.attach(new Reference().setIdentifier(identifier).setDisplay(token.describe()), purposeOf(requestDetails));
 	}
 
 	@Override
@@ -65,6 +64,16 @@ public class TokenAuditContext implements IBalpAuditContextServices {
 			}
 		}
 		return resourceId.toUnqualified().getValue();
+	}
+
+	/** The request's purpose of use; BTG when only an emergency override let it through. */
+	private static PurposeOfUse purposeOf(RequestDetails requestDetails) {
+		if (!(requestDetails.getUserData().get(ConsentCaller.USER_DATA_KEY) instanceof ConsentCaller caller)) {
+			return null;
+		}
+		ConsentDecisionLog decisions = ConsentDecisionLog.ifAny(requestDetails);
+		boolean brokeGlass = caller.breaksGlassForThisRequest() || decisions != null && !decisions.breakGlassPermits().isEmpty();
+		return brokeGlass ? PurposeOfUse.BTG : caller.purpose();
 	}
 
 	private static AccessToken token(RequestDetails requestDetails) {
