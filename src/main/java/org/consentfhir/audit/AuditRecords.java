@@ -48,6 +48,10 @@ final class AuditRecords {
 			}
 		}
 		for (AuditEventEntityComponent entity : event.getEntity()) {
+			// a transaction placeholder that named no new patient (BALP cannot tell a Provenance's targets apart)
+			if (entity.getWhat().hasReference() && entity.getWhat().getReference().startsWith("urn:")) {
+				entity.setWhat(asIdentifier(entity.getWhat().getReference()));
+			}
 			if (PATIENT_ROLE.equals(entity.getRole().getCode()) && entity.getWhat().hasReference()
 					&& deleted.contains(entity.getWhat().getReferenceElement().toUnqualifiedVersionless().getValue())) {
 				entity.setWhat(asIdentifier(entity.getWhat().getReference()));
@@ -91,6 +95,22 @@ final class AuditRecords {
 				.collect(Collectors.joining(","));
 		String profile = event.getMeta().getProfile().isEmpty() ? "" : event.getMeta().getProfile().get(0).getValue();
 		return event.getAction() + "|" + event.getSubtypeFirstRep().getCode() + "|" + profile + "|" + patients;
+	}
+
+	/** The event with every resource it names kept as an identifier, not a reference the store would check. */
+	static AuditEvent withoutReferences(AuditEvent event) {
+		AuditEvent detached = event.copy();
+		for (AuditEventEntityComponent entity : detached.getEntity()) {
+			if (entity.getWhat().hasReference()) {
+				entity.setWhat(asIdentifier(entity.getWhat().getReference()));
+			}
+		}
+		for (AuditEvent.AuditEventAgentComponent agent : detached.getAgent()) {
+			if (agent.getWho().hasReference()) {
+				agent.setWho(asIdentifier(agent.getWho().getReference()));
+			}
+		}
+		return detached;
 	}
 
 	private static Reference asIdentifier(String reference) {

@@ -3,6 +3,7 @@ package org.consentfhir.audit;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
 import jakarta.annotation.PreDestroy;
@@ -136,11 +137,34 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 				Thread.currentThread().interrupt();
 				return;
 			} catch (RuntimeException e) {
-				log.error("Storing {} audit records failed", batch.size(), e);
-				batch.forEach(p -> p.stored().completeExceptionally(e));
+				batch.forEach(this::storeAlone);
 			} finally {
 				batch.clear();
 			}
+		}
+	}
+
+	/**
+	 * After a batch failed: the record on its own, and if the store refuses it because a resource it
+	 * names does not exist (a patient whose registration was rolled back), with those names kept as
+	 * identifiers instead of references. The record is never dropped silently.
+	 */
+	private void storeAlone(Pending pending) {
+		try {
+			transactions.executeWithoutResult(status -> dao.create(pending.event(), new SystemRequestDetails()));
+			pending.stored().complete(null);
+		} catch (InvalidRequestException unknownTarget) {
+			try {
+				transactions.executeWithoutResult(status ->
+						dao.create(AuditRecords.withoutReferences(pending.event()), new SystemRequestDetails()));
+				pending.stored().complete(null);
+			} catch (RuntimeException e) {
+				log.error("Storing an audit record failed", e);
+				pending.stored().completeExceptionally(e);
+			}
+		} catch (RuntimeException e) {
+			log.error("Storing an audit record failed", e);
+			pending.stored().completeExceptionally(e);
 		}
 	}
 

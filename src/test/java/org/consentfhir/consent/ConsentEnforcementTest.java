@@ -335,12 +335,50 @@ class ConsentEnforcementTest extends EndToEndTest {
 		Observation first = observationOf("x");
 		first.setSubject(new Reference("urn:uuid:6f1c7a52-58f4-4d0e-9a3b-2b7c4d1e0a11"));
 		registration.addEntry().setResource(first).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		org.hl7.fhir.r4.model.Encounter visit = new org.hl7.fhir.r4.model.Encounter();
+		visit.setStatus(org.hl7.fhir.r4.model.Encounter.EncounterStatus.FINISHED);
+		visit.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", null));
+		visit.setSubject(new Reference("urn:uuid:6f1c7a52-58f4-4d0e-9a3b-2b7c4d1e0a11"));
+		registration.addEntry().setFullUrl("urn:uuid:0c2d9e4a-5b6f-4a7e-8d9c-1e2f3a4b5c6d").setResource(visit)
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Encounter");
+		// as Synthea writes it: a Provenance whose targets are the transaction's placeholders
+		org.hl7.fhir.r4.model.Provenance provenance = new org.hl7.fhir.r4.model.Provenance();
+		provenance.addTarget(new Reference("urn:uuid:6f1c7a52-58f4-4d0e-9a3b-2b7c4d1e0a11"));
+		provenance.addTarget(new Reference("urn:uuid:0c2d9e4a-5b6f-4a7e-8d9c-1e2f3a4b5c6d"));
+		provenance.setRecorded(new Date());
+		provenance.addAgent().setWho(new Reference(clinic.doctor));
+		registration.addEntry().setResource(provenance).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Provenance");
 
 		Bundle response = clientWithToken(doctorToken).transaction().withBundle(registration).execute();
 
 		String observation = new org.hl7.fhir.r4.model.IdType(response.getEntry().get(1).getResponse().getLocation())
 				.toUnqualifiedVersionless().getValue();
 		assertThat(getWithToken("/fhir/" + observation, doctorToken).statusCode()).isEqualTo(200);
+		for (Bundle.BundleEntryComponent entry : response.getEntry()) {
+			String stored = new org.hl7.fhir.r4.model.IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+			assertThat(get("/fhir/" + stored).statusCode()).as(stored).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void aLoaderWhoSeesNoRecordStillStoresEveryEntryOfARegistration() {
+		String loader = issuer().token(baseUrl(), "system/*.cruds", c -> c.claim("client_id", "untrusted-loader"));
+		Bundle registration = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		org.hl7.fhir.r4.model.Patient patient = new org.hl7.fhir.r4.model.Patient();
+		patient.addName().setFamily(family);
+		registration.addEntry().setFullUrl("urn:uuid:9a8b7c6d-1111-4222-8333-944455556666").setResource(patient)
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+		Observation reading = observationOf("x");
+		reading.setSubject(new Reference("urn:uuid:9a8b7c6d-1111-4222-8333-944455556666"));
+		registration.addEntry().setResource(reading).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+
+		Bundle response = clientWithToken(loader).transaction().withBundle(registration).execute();
+
+		for (Bundle.BundleEntryComponent entry : response.getEntry()) {
+			String stored = new org.hl7.fhir.r4.model.IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+			assertThat(get("/fhir/" + stored).statusCode()).as(stored).isEqualTo(200);
+			assertThat(getWithToken("/fhir/" + stored, loader).statusCode()).as(stored).isEqualTo(403);
+		}
 	}
 
 	@Test

@@ -59,9 +59,7 @@ public class TokenAuditContext implements IBalpAuditContextServices {
 		// a transaction's resources still name a new patient by its placeholder (urn:uuid:…)
 		if (resourceId.getIdPart() != null && resourceId.getIdPart().startsWith("urn:")) {
 			String stored = TransactionPlaceholders.storedId(requestDetails, resourceId.getIdPart());
-			if (stored != null) {
-				return "Patient/" + stored;
-			}
+			return stored != null ? "Patient/" + stored : resourceId.getIdPart();
 		}
 		return resourceId.toUnqualified().getValue();
 	}

@@ -49,8 +49,8 @@ public final class ConsentGate {
 		}
 		for (String patient : patients) {
 			if (patient.startsWith("urn:")) {
-				if (TransactionPlaceholders.isNewPatient(request, patient)) {
-					continue; // a patient this transaction registers: nothing of theirs exists yet
+				if (TransactionPlaceholders.meaningOf(request, patient) != TransactionPlaceholders.Meaning.PATIENT_OF_A_CONDITION) {
+					continue; // a patient this transaction registers (nothing of theirs exists yet), or no patient at all
 				}
 				// a conditional entry may stand for an existing patient: refuse rather than guess
 				ConsentDecision unknown = ConsentDecision.deny(null, "the record refers to its patient as " + patient

@@ -1,5 +1,6 @@
 package org.consentfhir.interceptors.consent;
 
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
@@ -20,6 +21,8 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  *   <li>{@code canSeeResource}: each resource goes through the {@link ConsentGate}. A denied resource
  *       is left out of a result; the resource a request names itself ({@code Patient/1},
  *       {@code Patient/1/$everything}, {@code Observation/2/_history/3}) is answered 403 with the reason.</li>
+ *   <li>{@code willSeeResource}: a transaction's response, resource by resource (HAPI's checks while
+ *       a transaction stores must not refuse anything: see {@link #canSeeResource}).</li>
  *   <li>{@code completeOperation*}: the request's denials and break-glass permits go to the
  *       {@link ConsentAuditRecorder}.</li>
  * </ul>
@@ -51,6 +54,12 @@ public final class PatientConsentService implements IConsentService {
 
 	@Override
 	public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+		if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION) {
+			// HAPI asks while it stores each entry, and an entry refused here would be stored without
+			// its version; a transaction's writes are checked by ConsentWriteInterceptor, what it
+			// returns by willSeeResource
+			return ConsentOutcome.PROCEED;
+		}
 		ConsentDecision denial = gate.denialFor(callers.of(request), resource, request);
 		if (denial == null) {
 			return ConsentOutcome.PROCEED;
@@ -59,6 +68,15 @@ public final class PatientConsentService implements IConsentService {
 			throw forbidden(denial);
 		}
 		return ConsentOutcome.REJECT;
+	}
+
+	/** Only for a transaction's response: its entries' resources, once everything is stored. */
+	@Override
+	public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+		if (request.getRestOperationType() != RestOperationTypeEnum.TRANSACTION) {
+			return ConsentOutcome.PROCEED;
+		}
+		return gate.denialFor(callers.of(request), resource, request) == null ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
 	}
 
 	@Override
