@@ -31,7 +31,7 @@ STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-300}
 CORPUS_ONLY=${CORPUS_ONLY:-0}
 KEEP_DATA=${KEEP_DATA:-0}
 DOCTOR_USER=bench-doctor
-DOCTOR_PASSWORD=Bench-Doctor-Pass-2026!
+DOCTOR_PASSWORD=Ward-Seven-Rounds-2026!
 ADMIN_SECRET=Bench-Admin-Secret-2026
 PORT=18080                      # never 8080: that one belongs to the developer's own server
 BASE=http://127.0.0.1:$PORT/fhir
@@ -166,7 +166,7 @@ start_server() {
 	if [ "$AUTH" = builtin ]; then
 		# The rate limiter runs but never throttles the load client: its cost is measured, not its refusals.
 		auth_args=(--fhir.auth.builtin-server.clients-file="file:$BENCH_DIR/clients.json"
-			--fhir.auth.password-grant-enabled=true
+			--fhir.auth.password-grant-enabled=true --fhir.consent.grant-treatment-on-registration=true
 			--fhir.auth.builtin-server.admin-client-id=bench-admin --fhir.auth.builtin-server.admin-client-secret="$ADMIN_SECRET"
 			--fhir.auth.builtin-server.access-token-ttl=6h
 			--fhir.auth.rate-limit.per-address-per-minute=100000000 --fhir.auth.rate-limit.per-client-per-minute=100000000)
@@ -193,6 +193,10 @@ start_server() {
 		sleep 0.2
 	done
 	log "server [$label] ready after ${STARTUP_S}s (Spring: ${STARTED_S:-?}s), pid $SERVER_PID"
+	fetch_token "$label"
+}
+fetch_token() {
+	local label=$1
 	export FHIR_BEARER_TOKEN=""
 	if [ "$AUTH" = builtin ]; then
 		# Each data directory has its own signing key: a token per server start.
@@ -216,11 +220,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else pri
 LOAD_POLICY=on; [ "$POLICY" = off ] && LOAD_POLICY=off
 # ingest THREADS DBNAME: a fresh database, a fresh server, every bundle POSTed
 ingest() {
-	local threads=$1 db=$2 out=$RUN_DIR/ingest-$1.txt
+	local threads=$1 db=$2 suffix=${3:+_$3} out=$RUN_DIR/ingest-$1${3:+-$3}.txt
 	fresh_db "$db"
-	start_server "ingest-$threads" "$db" "$LOAD_POLICY"
-	metric "startup_empty_db_s.ingest_${threads}t" "$STARTUP_S" "launch to readiness UP, empty database"
-	metric "startup_empty_db_spring_s.ingest_${threads}t" "${STARTED_S:-n/a}" "'Started … in N seconds' (Spring's figure)"
+	start_server "ingest-$threads${suffix}" "$db" "$LOAD_POLICY"
+	metric "startup_empty_db_s.ingest_${threads}t${suffix}" "$STARTUP_S" "launch to readiness UP, empty database"
+	metric "startup_empty_db_spring_s.ingest_${threads}t${suffix}" "${STARTED_S:-n/a}" "'Started … in N seconds' (Spring's figure)"
+	if [ "$AUTH" = builtin ]; then
+		prepare_clinic
+		TOKEN_AS=doctor fetch_token "ingest-$threads${suffix}"
+	fi
 	log "ingest with $threads client thread(s)"
 	if ! client ingest "$CORPUS/fhir" "$threads" "$BASE" "$SKIP_BYTES" | tee "$out"; then
 		if grep -q 'HTTP 413' "$out"; then
@@ -228,20 +236,20 @@ ingest() {
 			echo "bench: e.g. SERVER_ARGS=--fhir.server.max-request-size=128MB JAVA_OPTS='-Xms256m -Xmx3g -XX:MaxMetaspaceSize=256m -XX:+UseParallelGC'," >&2
 			echo "bench: or leave big bundles out with SKIP_BUNDLES_OVER_MB=10 (bench/README.md, 'Large bundles')" >&2
 		fi
-		die "ingest with $threads thread(s) failed: a bundle got a non-2xx answer (details above, server log: $RUN_DIR/server-ingest-$threads.log)"
+		die "ingest with $threads thread(s) failed: a bundle got a non-2xx answer (details above, server log: $RUN_DIR/server-ingest-$threads${suffix}.log)"
 	fi
-	metric "ingest_${threads}t.resources_per_s" "$(field "$out" ingest resources_per_s)" "entries of all posted bundles / wall time"
-	metric "ingest_${threads}t.bundles_per_s" "$(field "$out" ingest bundles_per_s)"
-	metric "ingest_${threads}t.seconds" "$(field "$out" ingest seconds)"
-	metric "rss_after_load_mib.ingest_${threads}t" "$(rss_mib)" "VmRSS right after the ingest"
-	[ "$threads" = 2 ] && [ "$AUTH" = builtin ] && prepare_clinic
+	metric "ingest_${threads}t${suffix}.resources_per_s" "$(field "$out" ingest resources_per_s)" "entries of all posted bundles / wall time"
+	metric "ingest_${threads}t${suffix}.bundles_per_s" "$(field "$out" ingest bundles_per_s)"
+	metric "ingest_${threads}t${suffix}.seconds" "$(field "$out" ingest seconds)"
+	metric "rss_after_load_mib.ingest_${threads}t${suffix}" "$(rss_mib)" "VmRSS right after the ingest"
 	stop_server
 }
 
-# The mix's clinician: a clinic, a doctor working there, a treatment Consent of every patient for
-# the clinic (bench/LoadClient.java clinic), and the doctor's user at the authorization server.
+# The benchmark's clinician: a clinic and a doctor working there (bench/LoadClient.java clinic), and
+# the doctor's user at the authorization server. The doctor loads the corpus; the site's registration
+# rule gives each new patient a treatment Consent for the clinic; the read mix runs as the doctor.
 prepare_clinic() {
-	log "preparing the benchmark clinic: Organization, Practitioner, a TREAT Consent per patient, the doctor's user"
+	log "preparing the benchmark clinic: Organization, Practitioner, PractitionerRole, the doctor's user"
 	client clinic "$BASE" | tee "$RUN_DIR/clinic.txt" || die "could not prepare the benchmark clinic"
 	local practitioner admin_token
 	practitioner=$(field "$RUN_DIR/clinic.txt" clinic practitioner)
@@ -288,6 +296,14 @@ if [ "$KEEP_DATA" != 1 ]; then   # only the 2-thread database is used further: f
 	rm -rf "${WORK:?}/data/fhir_bench_ingest1"
 fi
 ingest 2 fhir_bench_ingest2
+if [ "$POLICY" = both ]; then   # the same load with the policy off, for the on/off ratio
+	LOAD_POLICY=off ingest 1 fhir_bench_ingest_off "policy_off"
+	if [ "$KEEP_DATA" != 1 ]; then
+		if [ "$DB" = postgres ]; then "${PG[@]}" -c "drop database if exists fhir_bench_ingest_off with (force)"; fi
+		rm -rf "${WORK:?}/data/fhir_bench_ingest_off"
+	fi
+	metric "ingest_1t.ratio_on_off" "$(ratio "$(metric_value ingest_1t.resources_per_s)" "$(metric_value ingest_1t_policy_off.resources_per_s)")" "policy on / policy off"
+fi
 if [ "$DB" = postgres ]; then
 	# The mix starts from settled statistics, not from whatever autovacuum has reached after the ingest.
 	log "VACUUM ANALYZE fhir_bench_ingest2"
