@@ -1,14 +1,10 @@
 package org.consentfhir.audit;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
-import ca.uhn.fhir.rest.api.SortOrderEnum;
-import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.ReferenceParam;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -28,9 +24,11 @@ public class AccessLogOperation {
 	static final int MAX_COUNT = 1000;
 
 	private final DaoRegistry daos;
+	private final AuditEventStore store;
 
-	public AccessLogOperation(DaoRegistry daos) {
+	public AccessLogOperation(DaoRegistry daos, AuditEventStore store) {
 		this.daos = daos;
+		this.store = store;
 	}
 
 	@Operation(name = "$access-log", idempotent = true, type = Patient.class)
@@ -38,10 +36,7 @@ public class AccessLogOperation {
 		String patient = daos.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), new SystemRequestDetails())
 				.getIdElement().getIdPart();
 		int limit = count == null || count.getValue() == null ? DEFAULT_COUNT : Math.max(1, Math.min(MAX_COUNT, count.getValue()));
-		SearchParameterMap search = SearchParameterMap.newSynchronous("patient", new ReferenceParam("Patient/" + patient));
-		search.setSort(new SortSpec("date", SortOrderEnum.DESC));
-		search.setCount(limit);
-		List<IBaseResource> events = daos.getResourceDao("AuditEvent").search(search, new SystemRequestDetails()).getResources(0, limit);
+		List<? extends IBaseResource> events = store.search(new AuditEventStore.Criteria(patient, null, null, null, null, limit));
 		Bundle log = new Bundle().setType(Bundle.BundleType.SEARCHSET);
 		log.setTotal(events.size());
 		events.forEach(event -> log.addEntry().setResource((org.hl7.fhir.r4.model.Resource) event)

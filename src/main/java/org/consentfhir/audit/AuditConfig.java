@@ -1,7 +1,9 @@
 package org.consentfhir.audit;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.context.FhirContext;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.consentfhir.breakglass.BreakGlassFlags;
 import org.consentfhir.interceptors.audit.AuditCaptureInterceptor;
 import org.consentfhir.interceptors.audit.SecurityAlertEvents;
@@ -15,18 +17,28 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class AuditConfig {
 
 	@Bean
-	DurableAuditSink durableAuditSink(DaoRegistry daos, PlatformTransactionManager transactionManager) {
-		return new DurableAuditSink(daos, transactionManager, Duration.ofSeconds(30));
+	AuditEventStore auditEventStore(DataSource dataSource, FhirContext fhir) {
+		return new AuditEventStore(dataSource, fhir);
 	}
 
 	@Bean
-	AccessLogOperation accessLogOperation(DaoRegistry daos) {
-		return new AccessLogOperation(daos);
+	DurableAuditSink durableAuditSink(AuditEventStore store, PlatformTransactionManager transactionManager) {
+		return new DurableAuditSink(store, transactionManager, Duration.ofSeconds(30));
+	}
+
+	@Bean
+	AuditEventResourceProvider auditEventResourceProvider(AuditEventStore store, DurableAuditSink sink) {
+		return new AuditEventResourceProvider(store, sink);
+	}
+
+	@Bean
+	AccessLogOperation accessLogOperation(DaoRegistry daos, AuditEventStore store) {
+		return new AccessLogOperation(daos, store);
 	}
 
 	@Bean(destroyMethod = "close")
-	AuditRetentionJob auditRetentionJob(DaoRegistry daos, AuditProperties audit) {
-		AuditRetentionJob job = new AuditRetentionJob(daos, audit.retention(), java.time.Clock.systemUTC());
+	AuditRetentionJob auditRetentionJob(AuditEventStore store, AuditProperties audit) {
+		AuditRetentionJob job = new AuditRetentionJob(store, audit.retention(), java.time.Clock.systemUTC());
 		job.schedule(audit.retentionRunEvery());
 		return job;
 	}

@@ -97,22 +97,6 @@ final class AuditRecords {
 		return event.getAction() + "|" + event.getSubtypeFirstRep().getCode() + "|" + profile + "|" + patients;
 	}
 
-	/** The event with every resource it names kept as an identifier, not a reference the store would check. */
-	static AuditEvent withoutReferences(AuditEvent event) {
-		AuditEvent detached = event.copy();
-		for (AuditEventEntityComponent entity : detached.getEntity()) {
-			if (entity.getWhat().hasReference()) {
-				entity.setWhat(asIdentifier(entity.getWhat().getReference()));
-			}
-		}
-		for (AuditEvent.AuditEventAgentComponent agent : detached.getAgent()) {
-			if (agent.getWho().hasReference()) {
-				agent.setWho(asIdentifier(agent.getWho().getReference()));
-			}
-		}
-		return detached;
-	}
-
 	private static Reference asIdentifier(String reference) {
 		return new Reference().setIdentifier(new Identifier().setSystem(RESOURCE_SYSTEM).setValue(reference)).setDisplay(reference);
 	}

@@ -1,38 +1,24 @@
 package org.consentfhir.audit;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.DateParam;
-import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.consentfhir.interceptors.audit.AuditEventImmutabilityInterceptor;
-import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one way AuditEvents leave the trail: a system job, run every {@code fhir.audit.retention-run-every},
- * deletes those recorded before now minus {@code fhir.audit.retention}. Its requests carry
- * {@link AuditEventImmutabilityInterceptor#RETENTION_JOB}; nothing else can delete an AuditEvent.
- * Deleted events leave the API; their stored versions stay until the database is expunged (expunge
- * is off on this server).
+ * deletes those recorded before now minus {@code fhir.audit.retention} from the {@link AuditEventStore}.
+ * Nothing else deletes an AuditEvent.
  */
 public class AuditRetentionJob implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(AuditRetentionJob.class);
-	private static final int BATCH = 500;
 
-	private final IFhirResourceDao<AuditEvent> dao;
+	private final AuditEventStore store;
 	private final Duration retention;
 	private final Clock clock;
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -41,8 +27,8 @@ public class AuditRetentionJob implements AutoCloseable {
 		return thread;
 	});
 
-	public AuditRetentionJob(DaoRegistry daos, Duration retention, Clock clock) {
-		this.dao = daos.getResourceDao(AuditEvent.class);
+	public AuditRetentionJob(AuditEventStore store, Duration retention, Clock clock) {
+		this.store = store;
 		this.retention = retention;
 		this.clock = clock;
 	}
@@ -60,20 +46,7 @@ public class AuditRetentionJob implements AutoCloseable {
 	/** Deletes every AuditEvent recorded before the retention cut-off; answers how many. */
 	public int run() {
 		Instant cutoff = clock.instant().minus(retention);
-		int deleted = 0;
-		List<IBaseResource> expired;
-		do {
-			SearchParameterMap search = SearchParameterMap.newSynchronous("date", new DateParam(ParamPrefixEnum.LESSTHAN, Date.from(cutoff)));
-			search.setCount(BATCH);
-			search.setLoadSynchronousUpTo(BATCH);
-			expired = dao.search(search, new SystemRequestDetails()).getAllResources();
-			for (IBaseResource event : expired) {
-				SystemRequestDetails retentionJob = new SystemRequestDetails();
-				retentionJob.getUserData().put(AuditEventImmutabilityInterceptor.RETENTION_JOB, Boolean.TRUE);
-				dao.delete(event.getIdElement().toUnqualifiedVersionless(), retentionJob);
-				deleted++;
-			}
-		} while (expired.size() == BATCH);
+		int deleted = store.deleteRecordedBefore(cutoff);
 		if (deleted > 0) {
 			log.info("Audit retention removed {} AuditEvents recorded before {}", deleted, cutoff);
 		}

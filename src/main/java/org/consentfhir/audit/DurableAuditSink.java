@@ -1,9 +1,5 @@
 package org.consentfhir.audit;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
 import jakarta.annotation.PreDestroy;
@@ -44,7 +40,7 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 	private static final Logger log = LoggerFactory.getLogger(DurableAuditSink.class);
 	private static final int MAX_BATCH = 500;
 
-	private final IFhirResourceDao<AuditEvent> dao;
+	private final AuditEventStore store;
 	private final TransactionTemplate transactions;
 	private final Duration waitLimit;
 	private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -53,8 +49,8 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 
 	private record Pending(AuditEvent event, CompletableFuture<Void> stored) {}
 
-	public DurableAuditSink(DaoRegistry daos, PlatformTransactionManager transactionManager, Duration waitLimit) {
-		this.dao = daos.getResourceDao(AuditEvent.class);
+	public DurableAuditSink(AuditEventStore store, PlatformTransactionManager transactionManager, Duration waitLimit) {
+		this.store = store;
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.waitLimit = waitLimit;
 		this.writer = new Thread(this::writeBatches, "audit-group-commit");
@@ -128,10 +124,7 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 				}
 				batch.add(first);
 				queue.drainTo(batch, MAX_BATCH - 1);
-				transactions.executeWithoutResult(status -> {
-					SystemRequestDetails system = new SystemRequestDetails();
-					batch.forEach(p -> dao.create(p.event(), system));
-				});
+				transactions.executeWithoutResult(status -> store.insert(batch.stream().map(Pending::event).toList()));
 				batch.forEach(p -> p.stored().complete(null));
 			} catch (InterruptedException e) {
 				Thread.currentThread().interrupt();
@@ -144,24 +137,11 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 		}
 	}
 
-	/**
-	 * After a batch failed: the record on its own, and if the store refuses it because a resource it
-	 * names does not exist (a patient whose registration was rolled back), with those names kept as
-	 * identifiers instead of references. The record is never dropped silently.
-	 */
+	/** After a batch failed: each record on its own, so one bad record fails only its own request. */
 	private void storeAlone(Pending pending) {
 		try {
-			transactions.executeWithoutResult(status -> dao.create(pending.event(), new SystemRequestDetails()));
+			transactions.executeWithoutResult(status -> store.insert(List.of(pending.event())));
 			pending.stored().complete(null);
-		} catch (InvalidRequestException unknownTarget) {
-			try {
-				transactions.executeWithoutResult(status ->
-						dao.create(AuditRecords.withoutReferences(pending.event()), new SystemRequestDetails()));
-				pending.stored().complete(null);
-			} catch (RuntimeException e) {
-				log.error("Storing an audit record failed", e);
-				pending.stored().completeExceptionally(e);
-			}
 		} catch (RuntimeException e) {
 			log.error("Storing an audit record failed", e);
 			pending.stored().completeExceptionally(e);

@@ -25,8 +25,12 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.validation.IValidatorModule;
 import java.util.List;
 import org.consentfhir.audit.AccessLogOperation;
+import org.consentfhir.audit.AuditEventResourceProvider;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.consentfhir.breakglass.BreakGlassOperation;
 import org.consentfhir.consent.ConsentCheckOperation;
+import org.consentfhir.interceptors.audit.AuditEventEntryGuardInterceptor;
 import org.consentfhir.interceptors.audit.AuditEventImmutabilityInterceptor;
 import org.consentfhir.interceptors.auth.SmartCapabilityStatementInterceptor;
 import org.consentfhir.interceptors.http.IfMatchPreconditionInterceptor;
@@ -92,10 +96,15 @@ public class FhirRestConfig {
 			ConsentCheckOperation consentCheck,
 			AccessLogOperation accessLog,
 			BreakGlassOperation breakGlass,
+			AuditEventResourceProvider auditEvents,
 			FhirServerProperties properties) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
 		server.setImplementationDescription(properties.implementationDescription());
-		server.registerProviders(resourceProviderFactory.createProviders());
+		// AuditEvents live in the audit store, not in HAPI's JPA storage: its provider replaces HAPI's
+		server.registerProviders(resourceProviderFactory.createProviders().stream()
+				.filter(provider -> !(provider instanceof IResourceProvider typed && typed.getResourceType() == AuditEvent.class))
+				.toList());
+		server.registerProvider(auditEvents);
 		server.registerProvider(systemProvider);
 		server.registerProvider(consentCheck);
 		server.registerProvider(accessLog);
@@ -115,6 +124,7 @@ public class FhirRestConfig {
 		server.registerInterceptor(new RequestBodyGuardInterceptor(properties.maxBodyNestingDepth()));
 		server.registerInterceptor(new IfMatchPreconditionInterceptor());
 		server.registerInterceptor(new TransactionPlaceholderInterceptor());
+		server.registerInterceptor(new AuditEventEntryGuardInterceptor());
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		server.registerInterceptor(new OpenApiInterceptor());
 		server.registerInterceptor(smartCapabilityStatement);

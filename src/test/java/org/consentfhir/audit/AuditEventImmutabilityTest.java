@@ -72,7 +72,7 @@ class AuditEventImmutabilityTest extends EndToEndTest {
 		int removed = retention.run();
 
 		assertThat(removed).isGreaterThanOrEqualTo(1);
-		assertThat(get("/fhir/" + oldId).statusCode()).isEqualTo(410);
+		assertThat(get("/fhir/" + oldId).statusCode()).isEqualTo(404);
 		assertThat(get("/fhir/" + id).statusCode()).isEqualTo(200);
 	}
 }

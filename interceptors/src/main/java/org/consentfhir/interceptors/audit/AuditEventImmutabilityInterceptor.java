@@ -10,23 +10,28 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 
 /**
- * Keeps the audit trail immutable: an AuditEvent, once stored, is never updated, patched, deleted
- * or expunged, by anyone, admin included, through any path (REST, transaction entries, internal
- * calls); the answer is 405. Expunging everything is refused too. The one exception is the
- * retention job, whose requests carry {@link #RETENTION_JOB} in their user data.
+ * Keeps AuditEvents out of HAPI's JPA storage, whose paths the {@code /AuditEvent} endpoint does not
+ * guard: the audit trail lives in the server's own append-only store, so an AuditEvent created,
+ * updated, patched or deleted through a transaction or batch entry, or an expunge, is refused with
+ * 405, as is expunging everything (which would erase the record of who saw what).
  *
- * <p>Hooks {@link Pointcut#STORAGE_PRESTORAGE_RESOURCE_UPDATED} (patch arrives here too),
- * {@link Pointcut#STORAGE_PRESTORAGE_RESOURCE_DELETED}, {@link Pointcut#STORAGE_PRESTORAGE_EXPUNGE_RESOURCE}
- * and {@link Pointcut#STORAGE_PRESTORAGE_EXPUNGE_EVERYTHING}; registered with the JPA interceptor
- * service so that every write path is covered. Order {@link InterceptorOrder#AUDIT_IMMUTABILITY}.
+ * <p>Hooks {@link Pointcut#STORAGE_PRESTORAGE_RESOURCE_CREATED}, {@link Pointcut#STORAGE_PRESTORAGE_RESOURCE_UPDATED}
+ * (patch arrives here too), {@link Pointcut#STORAGE_PRESTORAGE_RESOURCE_DELETED},
+ * {@link Pointcut#STORAGE_PRESTORAGE_EXPUNGE_RESOURCE} and {@link Pointcut#STORAGE_PRESTORAGE_EXPUNGE_EVERYTHING};
+ * registered with the JPA interceptor service, so that every storage path is covered. Order
+ * {@link InterceptorOrder#AUDIT_IMMUTABILITY}.
  */
 @Interceptor(order = InterceptorOrder.AUDIT_IMMUTABILITY)
 public class AuditEventImmutabilityInterceptor {
 
-	/** User-data key that marks a request of the audit retention job. */
-	public static final String RETENTION_JOB = AuditEventImmutabilityInterceptor.class.getName() + ".retention";
-
 	private static final String AUDIT_EVENT = "AuditEvent";
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void storagePrestorageResourceCreated(IBaseResource resource) {
+		if (isAuditEvent(resource)) {
+			throw new MethodNotAllowedException("AuditEvents are recorded by POST /AuditEvent, not inside a batch or transaction");
+		}
+	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void storagePrestorageResourceUpdated(IBaseResource previous, IBaseResource updated) {
@@ -36,15 +41,15 @@ public class AuditEventImmutabilityInterceptor {
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
-	public void storagePrestorageResourceDeleted(IBaseResource resource, RequestDetails requestDetails) {
-		if (isAuditEvent(resource) && !isRetentionJob(requestDetails)) {
+	public void storagePrestorageResourceDeleted(IBaseResource resource) {
+		if (isAuditEvent(resource)) {
 			throw refused("deleted");
 		}
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_EXPUNGE_RESOURCE)
-	public void storagePrestorageExpungeResource(IIdType id, RequestDetails requestDetails) {
-		if (id != null && AUDIT_EVENT.equals(id.getResourceType()) && !isRetentionJob(requestDetails)) {
+	public void storagePrestorageExpungeResource(IIdType id) {
+		if (id != null && AUDIT_EVENT.equals(id.getResourceType())) {
 			throw refused("expunged");
 		}
 	}
@@ -56,10 +61,6 @@ public class AuditEventImmutabilityInterceptor {
 
 	private static boolean isAuditEvent(IBaseResource resource) {
 		return resource != null && AUDIT_EVENT.equals(resource.fhirType());
-	}
-
-	private static boolean isRetentionJob(RequestDetails requestDetails) {
-		return requestDetails != null && Boolean.TRUE.equals(requestDetails.getUserData().get(RETENTION_JOB));
 	}
 
 	private static MethodNotAllowedException refused(String what) {

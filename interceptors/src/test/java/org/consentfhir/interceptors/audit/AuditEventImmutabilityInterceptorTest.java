@@ -10,7 +10,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
-/** The expunge and retention paths, which the REST tests cannot reach while HAPI's expunge is off. */
+/** The storage paths the REST tests cannot all reach (HAPI's expunge is off on this server). */
 class AuditEventImmutabilityInterceptorTest {
 
 	private final AuditEventImmutabilityInterceptor interceptor = new AuditEventImmutabilityInterceptor();
@@ -19,23 +19,19 @@ class AuditEventImmutabilityInterceptorTest {
 	void refusesExpungingAuditEventsAndEverything() {
 		SystemRequestDetails admin = new SystemRequestDetails();
 
-		assertThatThrownBy(() -> interceptor.storagePrestorageExpungeResource(new IdType("AuditEvent/1"), admin))
+		assertThatThrownBy(() -> interceptor.storagePrestorageExpungeResource(new IdType("AuditEvent/1")))
 				.isInstanceOf(MethodNotAllowedException.class);
 		assertThatThrownBy(() -> interceptor.storagePrestorageExpungeEverything(admin)).isInstanceOf(MethodNotAllowedException.class);
-		assertThatCode(() -> interceptor.storagePrestorageExpungeResource(new IdType("Patient/1"), admin)).doesNotThrowAnyException();
+		assertThatCode(() -> interceptor.storagePrestorageExpungeResource(new IdType("Patient/1"))).doesNotThrowAnyException();
 	}
 
 	@Test
-	void onlyTheRetentionJobDeletesAuditEvents() {
-		SystemRequestDetails anyone = new SystemRequestDetails();
-		SystemRequestDetails retention = new SystemRequestDetails();
-		retention.getUserData().put(AuditEventImmutabilityInterceptor.RETENTION_JOB, true);
-
-		assertThatThrownBy(() -> interceptor.storagePrestorageResourceDeleted(new AuditEvent(), anyone))
-				.isInstanceOf(MethodNotAllowedException.class);
-		assertThatCode(() -> interceptor.storagePrestorageResourceDeleted(new AuditEvent(), retention)).doesNotThrowAnyException();
-		assertThatCode(() -> interceptor.storagePrestorageResourceDeleted(new Patient(), anyone)).doesNotThrowAnyException();
+	void refusesEveryAuditEventWriteThroughHapisStorageAndNothingElse() {
+		assertThatThrownBy(() -> interceptor.storagePrestorageResourceCreated(new AuditEvent())).isInstanceOf(MethodNotAllowedException.class);
+		assertThatThrownBy(() -> interceptor.storagePrestorageResourceDeleted(new AuditEvent())).isInstanceOf(MethodNotAllowedException.class);
 		assertThatThrownBy(() -> interceptor.storagePrestorageResourceUpdated(new AuditEvent(), new AuditEvent()))
 				.isInstanceOf(MethodNotAllowedException.class);
+		assertThatCode(() -> interceptor.storagePrestorageResourceCreated(new Patient())).doesNotThrowAnyException();
+		assertThatCode(() -> interceptor.storagePrestorageResourceDeleted(new Patient())).doesNotThrowAnyException();
 	}
 }
