@@ -277,6 +277,41 @@ class ConsentEnforcementTest extends EndToEndTest {
 	}
 
 	@Test
+	void aSearchAnsweredFromAnotherCallersStoredResultsIsFilteredForThisCaller() {
+		String visible = clinic.observation(consenting, code);
+		String hidden = clinic.observation(other, code);
+		Clinic elsewhere = new Clinic(client, baseUrl());
+		String strangerToken = elsewhere.doctorToken();
+
+		Bundle first = bundle(getWithToken("/fhir/Observation?code=" + code, doctorToken));
+		Bundle second = bundle(getWithToken("/fhir/Observation?code=" + code, strangerToken));
+		Bundle third = bundle(getWithToken("/fhir/Observation?code=" + code, doctorToken));
+
+		assertThat(ids(first)).containsExactly(visible);
+		assertThat(ids(second)).isEmpty();
+		assertThat(ids(third)).containsExactly(visible).doesNotContain(hidden);
+	}
+
+	@Test
+	void aTransactionResponseShowsNoRecordTheCallerMayNotSee() {
+		Observation existing = observationOf(other);
+		existing.addIdentifier().setSystem("urn:test:reading").setValue(unique("r"));
+		client.create().resource(existing).execute();
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setResource(observationOf(other)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation")
+				.setIfNoneExist("identifier=urn:test:reading|" + existing.getIdentifierFirstRep().getValue());
+
+		HttpResponse<String> response = send("POST", "/fhir", "application/fhir+json",
+				HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(transaction)),
+				new String[] {"Authorization", "Bearer " + doctorToken, "Prefer", "return=representation"});
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		Bundle answer = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+		assertThat(answer.getEntryFirstRep().getResponse().getStatus()).startsWith("200");
+		assertThat(answer.getEntryFirstRep().hasResource()).isFalse();
+	}
+
+	@Test
 	void thePatientAlwaysSeesTheirOwnRecord() {
 		String observation = clinic.observation(other, code);
 

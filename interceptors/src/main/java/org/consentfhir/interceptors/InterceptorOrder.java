@@ -27,6 +27,12 @@ public final class InterceptorOrder {
 	/** Patient consent for writes, once authentication and the SMART rules have let the request through. */
 	public static final int CONSENT_WRITE = 100;
 
+	/**
+	 * The audit trail records what was shown, so it runs after HAPI's consent interceptor (order 100)
+	 * has removed what the caller may not see.
+	 */
+	public static final int AUDIT_CAPTURE = 1000;
+
 	/** Conformance to declared profiles is checked after any policy has let a write through. */
 	public static final int PROFILE_VALIDATION = 500;
 

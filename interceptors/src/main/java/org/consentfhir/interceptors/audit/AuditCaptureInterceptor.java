@@ -1,8 +1,10 @@
 package org.consentfhir.interceptors.audit;
 
+import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
+import org.consentfhir.interceptors.InterceptorOrder;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
 
 /**
@@ -11,9 +13,11 @@ import org.consentfhir.interceptors.policy.PolicyInterceptor;
  * the FHIR endpoint yields AuditEvents, handed to an {@link IBalpAuditEventSink} that stores them
  * before the response goes out.
  *
- * <p>Hooks, as BALP does, {@code STORAGE_PRESHOW_RESOURCES} and {@code STORAGE_PRECOMMIT_RESOURCE_*}.
+ * <p>Hooks, as BALP does, {@code STORAGE_PRESHOW_RESOURCES} and {@code STORAGE_PRECOMMIT_RESOURCE_*};
+ * order {@link InterceptorOrder#AUDIT_CAPTURE}, after consent has removed what the caller may not see.
  * Docs: https://hapifhir.io/hapi-fhir/docs/security/balp_interceptor.html
  */
+@Interceptor(order = InterceptorOrder.AUDIT_CAPTURE)
 public class AuditCaptureInterceptor extends BalpAuditCaptureInterceptor implements PolicyInterceptor {
 
 	public AuditCaptureInterceptor(IBalpAuditEventSink sink, IBalpAuditContextServices context) {

@@ -4,7 +4,10 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import org.hl7.fhir.r4.model.Bundle;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -24,7 +27,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * <p>Hooks {@code STORAGE_PRECOMMIT_RESOURCE_CREATED/UPDATED/DELETED}: only there are a
  * transaction's {@code urn:uuid} references resolved (HAPI calls them at the end of a transaction,
  * still inside it, so a refusal rolls everything back). {@code STORAGE_PRESTORAGE_RESOURCE_CREATED}
- * remembers the Patients the request registers.
+ * remembers the Patients the request registers; {@code SERVER_OUTGOING_RESPONSE} filters a
+ * transaction's response.
  * Order {@link InterceptorOrder#CONSENT_WRITE}.
  */
 @Interceptor(order = InterceptorOrder.CONSENT_WRITE)
@@ -71,6 +75,25 @@ public class ConsentWriteInterceptor implements PolicyInterceptor {
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
 	public void storagePrecommitResourceDeleted(IBaseResource resource, RequestDetails request) {
 		check(request, resource, compartment.ownersOf(resource));
+	}
+
+	/**
+	 * A transaction's response, once everything is stored: the resources of its entries (with
+	 * {@code Prefer: return=representation}) that the caller may not see are left out, as a
+	 * conditional entry may have matched a record of another patient.
+	 */
+	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+	public void serverOutgoingResponse(RequestDetails request, ResponseDetails response) {
+		if (request.getRestOperationType() != RestOperationTypeEnum.TRANSACTION
+				|| !(response.getResponseResource() instanceof Bundle bundle)) {
+			return;
+		}
+		ConsentCaller caller = callers.of(request);
+		for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+			if (entry.getResource() != null && gate.denialFor(caller, entry.getResource(), request) != null) {
+				entry.setResource(null);
+			}
+		}
 	}
 
 	@SuppressWarnings("unchecked")

@@ -8,12 +8,12 @@ import org.consentfhir.interceptors.policy.PolicyInterceptor;
  * server's policy interceptors. HAPI's own order for it ({@code ORDER_CONSENT_INTERCEPTOR}) puts it
  * after authentication and the SMART rules.
  *
- * <p>What HAPI does for any consent service, and this server keeps on purpose: a search result page
- * may hold fewer entries than {@code _count} (hidden ones are removed after the page is read; the
- * {@code next} link still continues), {@code Bundle.total} is left out and {@code _total=accurate}
- * and {@code _summary=count} are refused (a count would reveal records the caller may not see), and
- * a search is never answered from, or stored for, another caller's cached results. Clients the site
- * trusts skip all three.
+ * <p>HAPI's consent pitfalls, handled on purpose: resources are checked when shown, not when a
+ * search stores its results, so a stored search holds no caller's view and HAPI may answer the next
+ * identical search from it (each caller's page is filtered again); a page may hold fewer than
+ * {@code _count} entries (its {@code next} link still continues); {@code Bundle.total} is left out
+ * and {@code _total=accurate} and {@code _summary=count} are refused (a count would reveal records
+ * the caller may not see). Clients the site trusts skip all of it.
  *
  * <p>Hooks: {@code SERVER_INCOMING_REQUEST_PRE_HANDLED}, {@code STORAGE_PREACCESS_RESOURCES},
  * {@code STORAGE_PRESHOW_RESOURCES}, {@code SERVER_OUTGOING_RESPONSE}, the cached-search pointcuts and

@@ -17,17 +17,19 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  *
  * <ul>
  *   <li>{@code startOperation}: a client the site trusts skips the checks (HAPI then also keeps
- *       totals and cached searches); everyone else goes on to per-resource checks.</li>
- *   <li>{@code canSeeResource}: each resource goes through the {@link ConsentGate}. A denied resource
- *       is left out of a result; the resource a request names itself ({@code Patient/1},
- *       {@code Patient/1/$everything}, {@code Observation/2/_history/3}) is answered 403 with the reason.</li>
- *   <li>{@code willSeeResource}: a transaction's response, resource by resource (HAPI's checks while
- *       a transaction stores must not refuse anything: see {@link #canSeeResource}).</li>
+ *       totals); everyone else goes on to per-resource checks.</li>
+ *   <li>{@code willSeeResource}: each resource about to be shown goes through the {@link ConsentGate}.
+ *       A denied resource is left out of a result; the resource a request names itself
+ *       ({@code Patient/1}, {@code Patient/1/$everything}, {@code Observation/2/_history/3}) is
+ *       answered 403 with the reason.</li>
  *   <li>{@code completeOperation*}: the request's denials and break-glass permits go to the
  *       {@link ConsentAuditRecorder}.</li>
  * </ul>
  */
 public final class PatientConsentService implements IConsentService {
+
+	private static final java.util.Set<RestOperationTypeEnum> HISTORY = java.util.EnumSet.of(
+			RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM);
 
 	private final ConsentCallers callers;
 	private final ConsentGate gate;
@@ -47,19 +49,35 @@ public final class PatientConsentService implements IConsentService {
 		return caller != null && caller.trusted() ? ConsentOutcome.AUTHORIZED : ConsentOutcome.PROCEED;
 	}
 
+	/**
+	 * Only for history. Every other check happens when a resource is shown ({@link #willSeeResource}):
+	 * HAPI applies {@code canSeeResource} before it stores a search's results, so those results would
+	 * hold one caller's view and could never be reused; filtered when shown, a stored search serves
+	 * everyone. HAPI's history bundles cannot leave out a resource when shown, so history is
+	 * filtered before.
+	 */
 	@Override
 	public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
-		return true;
+		return HISTORY.contains(request.getRestOperationType());
 	}
 
 	@Override
 	public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+		return decide(request, resource);
+	}
+
+	@Override
+	public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
 		if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION) {
-			// HAPI asks while it stores each entry, and an entry refused here would be stored without
-			// its version; a transaction's writes are checked by ConsentWriteInterceptor, what it
-			// returns by willSeeResource
+			// HAPI shows a transaction's entries while it is still storing them, and an entry refused
+			// then is stored without its version; ConsentWriteInterceptor checks the writes and
+			// filters the transaction's response once everything is stored
 			return ConsentOutcome.PROCEED;
 		}
+		return decide(request, resource);
+	}
+
+	private ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
 		ConsentDecision denial = gate.denialFor(callers.of(request), resource, request);
 		if (denial == null) {
 			return ConsentOutcome.PROCEED;
@@ -68,15 +86,6 @@ public final class PatientConsentService implements IConsentService {
 			throw forbidden(denial);
 		}
 		return ConsentOutcome.REJECT;
-	}
-
-	/** Only for a transaction's response: its entries' resources, once everything is stored. */
-	@Override
-	public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
-		if (request.getRestOperationType() != RestOperationTypeEnum.TRANSACTION) {
-			return ConsentOutcome.PROCEED;
-		}
-		return gate.denialFor(callers.of(request), resource, request) == null ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
 	}
 
 	@Override
