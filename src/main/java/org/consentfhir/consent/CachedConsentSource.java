@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.PractitionerRole;
 public class CachedConsentSource implements ConsentSource {
 
 	private static final int MAX_CONSENTS_PER_PATIENT = 1000;
+	private static final java.util.regex.Pattern STORED_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
 	private record Entry<T>(long generation, T value) {}
 
@@ -50,7 +51,7 @@ public class CachedConsentSource implements ConsentSource {
 
 	@Override
 	public List<Consent> consentsOf(String patientId) {
-		if (!patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
+		if (!STORED_ID.matcher(patientId).matches()) {
 			return List.of(); // not a stored patient's id
 		}
 		return cached(consents, patientId, () -> {

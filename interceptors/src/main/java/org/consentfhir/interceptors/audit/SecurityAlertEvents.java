@@ -32,6 +32,8 @@ public final class SecurityAlertEvents {
 	public static final String AUTHZ_CONSENT = "AuthZ-Consent";
 	public static final String AUTHZ_CONSENT_PROFILE = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.AuthZconsent";
 
+	private static final java.util.regex.Pattern STORED_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
 	private final IBalpAuditContextServices context;
 
 	public SecurityAlertEvents(IBalpAuditContextServices context) {
@@ -106,7 +108,7 @@ public final class SecurityAlertEvents {
 		AuditEvent.AuditEventEntityComponent patient = event.addEntity();
 		patient.setType(new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY));
 		patient.setRole(new Coding(BalpConstants.CS_OBJECT_ROLE, BalpConstants.CS_OBJECT_ROLE_1_PATIENT, BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY));
-		if (patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
+		if (STORED_ID.matcher(patientId).matches()) {
 			patient.getWhat().setReference("Patient/" + patientId);
 		} else {
 			patient.getWhat().setDisplay("Patient/" + patientId); // not a stored patient: no reference to break the write

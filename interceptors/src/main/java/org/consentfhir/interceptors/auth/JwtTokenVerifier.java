@@ -62,8 +62,33 @@ public class JwtTokenVerifier implements TokenVerifier {
 		this.clockSkew = clockSkew;
 	}
 
+	/**
+	 * Tokens already verified, for at most {@link #VERIFIED_TTL} and never past their expiry: a
+	 * client sends the same token with every request, and checking its signature each time was the
+	 * largest single cost of authentication. Keyed by the token with the audience and origin it was
+	 * verified for.
+	 */
+	private final Cache<String, AccessToken> verified =
+			Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(VERIFIED_TTL).build();
+
+	static final Duration VERIFIED_TTL = Duration.ofMinutes(5);
+
 	@Override
 	public AccessToken verify(String token, String audience, String requestOrigin) throws InvalidTokenException {
+		String key = audience + "\n" + requestOrigin + "\n" + token;
+		AccessToken known = verified.getIfPresent(key);
+		if (known != null) {
+			if (java.time.Instant.now().isBefore(known.expiresAt().plus(clockSkew))) {
+				return known;
+			}
+			verified.invalidate(key);
+		}
+		AccessToken checked = verifyUncached(token, audience, requestOrigin);
+		verified.put(key, checked);
+		return checked;
+	}
+
+	private AccessToken verifyUncached(String token, String audience, String requestOrigin) throws InvalidTokenException {
 		SignedJWT jwt = parseSigned(token);
 		TrustedIssuer issuer = trustedIssuerOf(jwt, requestOrigin);
 		JWTClaimsSet claims = verifiedClaims(jwt, issuer);

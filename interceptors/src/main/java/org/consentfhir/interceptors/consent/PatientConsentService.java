@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
@@ -27,6 +28,11 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * </ul>
  */
 public final class PatientConsentService implements IConsentService {
+
+	/** Operations whose result pages are made of resources shown (and so checked) one by one. */
+	private static final java.util.Set<RestOperationTypeEnum> PAGES = java.util.EnumSet.of(
+			RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE,
+			RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM);
 
 	private static final java.util.Set<RestOperationTypeEnum> HISTORY = java.util.EnumSet.of(
 			RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM);
@@ -68,6 +74,11 @@ public final class PatientConsentService implements IConsentService {
 
 	@Override
 	public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+		if (isPageAlreadyChecked(request, resource)) {
+			// every entry of a search, history or $everything page was shown (and checked) one by one;
+			// this spares HAPI's walk through the whole page once more
+			return ConsentOutcome.AUTHORIZED;
+		}
 		if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION) {
 			// HAPI shows a transaction's entries while it is still storing them, and an entry refused
 			// then is stored without its version; ConsentWriteInterceptor checks the writes and
@@ -103,6 +114,17 @@ public final class PatientConsentService implements IConsentService {
 		if (log != null && !log.isEmpty()) {
 			audit.record(request, callers.of(request), log);
 		}
+	}
+
+	private static boolean isPageAlreadyChecked(RequestDetails request, IBaseResource resource) {
+		if (!(resource instanceof Bundle bundle)
+				|| bundle.getType() != Bundle.BundleType.SEARCHSET && bundle.getType() != Bundle.BundleType.HISTORY) {
+			return false;
+		}
+		RestOperationTypeEnum operation = request.getRestOperationType();
+		return PAGES.contains(operation)
+				|| (operation == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE || operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE)
+						&& "$everything".equals(request.getOperation());
 	}
 
 	private static boolean isTheNamedResource(RequestDetails request, IBaseResource resource) {
