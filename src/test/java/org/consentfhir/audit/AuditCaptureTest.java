@@ -46,6 +46,8 @@ class AuditCaptureTest extends EndToEndTest {
 		assertThat(read.getMeta().getProfile()).anyMatch(p -> p.getValue().contains("PatientRead"));
 		assertThat(read.getAgent()).anyMatch(a -> "ehr-app".equals(a.getWho().getIdentifier().getValue()));
 		assertThat(read.getAgent()).anyMatch(a -> "127.0.0.1".equals(a.getNetwork().getAddress()));
+		assertThat(read.getAgent()).anyMatch(a -> a.getWho().getExtensionByUrl(
+				org.consentfhir.interceptors.audit.TokenAuditContext.USER_AGENT_EXTENSION) != null);
 		assertThat(read.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
 	}
 

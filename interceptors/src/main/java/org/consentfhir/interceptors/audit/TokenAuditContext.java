@@ -12,11 +12,13 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Tells HAPI's BALP audit capture who is asking, from the request's verified {@link AccessToken}:
  * the user is the token's {@code fhirUser} (or, without one, its issuer and subject), the client is
- * the OAuth client id, both as identifiers; the network address is the caller's.
+ * the OAuth client id, both as identifiers, the client with the request's {@code User-Agent} as an
+ * extension; the network address is the caller's.
  */
 public class TokenAuditContext implements IBalpAuditContextServices {
 
@@ -24,12 +26,19 @@ public class TokenAuditContext implements IBalpAuditContextServices {
 	public static final String SUBJECT_SYSTEM = "urn:ietf:params:oauth:jwt-claims:sub";
 	/** The SMART {@code fhirUser} claim, e.g. {@code Practitioner/123}. */
 	public static final String FHIR_USER_SYSTEM = "http://hl7.org/fhir/smart-app-launch/fhirUser";
+	/** The client's HTTP {@code User-Agent}, on the client agent's {@code who} (BALP has no element for it). */
+	public static final String USER_AGENT_EXTENSION = "https://consentfhir.org/fhir/StructureDefinition/user-agent";
 
 	@Override
 	public Reference getAgentClientWho(RequestDetails requestDetails) {
 		AccessToken token = token(requestDetails);
 		String client = token == null || token.clientId() == null ? "unknown" : token.clientId();
-		return new Reference().setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(client));
+		Reference who = new Reference().setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(client));
+		String userAgent = requestDetails.getHeader("User-Agent");
+		if (userAgent != null && !userAgent.isBlank()) {
+			who.addExtension(USER_AGENT_EXTENSION, new StringType(userAgent.length() > 500 ? userAgent.substring(0, 500) : userAgent));
+		}
+		return who;
 	}
 
 	@Override
