@@ -62,7 +62,7 @@ public class LoadClient {
 			case "corpus" -> corpus(Path.of(arg(args, 1)), args.length > 2 ? Long.parseLong(args[2]) : 0);
 			case "ingest" -> ingest(Path.of(arg(args, 1)), Integer.parseInt(arg(args, 2)), loopbackBase(arg(args, 3)),
 					args.length > 4 ? Long.parseLong(args[4]) : 0);
-			case "clinic" -> clinic(loopbackBase(arg(args, 1)));
+			case "clinic" -> clinic(loopbackBase(arg(args, 1)), Path.of(arg(args, 2)));
 			case "mix" -> mix(loopbackBase(arg(args, 1)), Integer.parseInt(arg(args, 2)), Integer.parseInt(arg(args, 3)),
 					args.length > 4 ? Integer.parseInt(args[4]) : 10, args.length > 5 ? args[5] : "2023-01-01");
 			default -> usage();
@@ -183,14 +183,14 @@ public class LoadClient {
 	 * The clinic the benchmark's doctor works for: an Organization and a Practitioner working there
 	 * (PractitionerRole). The doctor then loads the corpus, and the server's registration rule gives
 	 * each new patient a treatment Consent for the clinic, so the read mix runs under those Consents.
-	 * Prints {@code RESULT clinic practitioner=Practitioner/… organization=Organization/…}.
+	 * Writes {@code practitioner=Practitioner/…} and {@code organization=Organization/…} lines to the result file.
 	 */
-	static void clinic(String base) throws Exception {
+	static void clinic(String base, Path resultFile) throws Exception {
 		String organization = create(base, "Organization", "{\"resourceType\":\"Organization\",\"name\":\"Benchmark clinic\"}");
 		String practitioner = create(base, "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Benchmark\"}]}");
 		create(base, "PractitionerRole", "{\"resourceType\":\"PractitionerRole\",\"active\":true,\"practitioner\":{\"reference\":\""
 				+ practitioner + "\"},\"organization\":{\"reference\":\"" + organization + "\"}}");
-		System.out.println("RESULT clinic practitioner=" + practitioner + " organization=" + organization);
+		Files.writeString(resultFile, "practitioner=" + practitioner + "\norganization=" + organization + "\n");
 	}
 
 	static String create(String base, String type, String json) throws IOException, InterruptedException {
@@ -408,7 +408,7 @@ public class LoadClient {
 		System.err.println("""
 				usage: java LoadClient.java corpus <dir> [skipOverBytes]
 				       java LoadClient.java ingest <dir> <threads> <baseUrl> [skipOverBytes]
-				       java LoadClient.java clinic <baseUrl>
+				       java LoadClient.java clinic <baseUrl> <resultFile>
 				       java LoadClient.java mix <baseUrl> <connections> <seconds> [warmupSeconds] [sinceDate]""");
 		System.exit(64);
 	}

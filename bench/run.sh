@@ -250,9 +250,11 @@ ingest() {
 # rule gives each new patient a treatment Consent for the clinic; the read mix runs as the doctor.
 prepare_clinic() {
 	log "preparing the benchmark clinic: Organization, Practitioner, PractitionerRole, the doctor's user"
-	client clinic "$BASE" | tee "$RUN_DIR/clinic.txt" || die "could not prepare the benchmark clinic"
+	client clinic "$BASE" "$RUN_DIR/clinic.txt" || die "could not prepare the benchmark clinic"
 	local practitioner admin_token
-	practitioner=$(field "$RUN_DIR/clinic.txt" clinic practitioner)
+	practitioner=$(sed -n 's/^practitioner=//p' "$RUN_DIR/clinic.txt")
+	[ -n "$practitioner" ] || die "the benchmark clinic has no practitioner (see $RUN_DIR/clinic.txt)"
+	log "benchmark clinic: $(tr '\n' ' ' < "$RUN_DIR/clinic.txt")"
 	admin_token=$(curl -s -u bench-admin:"$ADMIN_SECRET" -d grant_type=client_credentials -d scope=users.manage \
 		"http://127.0.0.1:$PORT/oauth2/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 	[ -n "$admin_token" ] || die "no admin token from the server's token endpoint"
