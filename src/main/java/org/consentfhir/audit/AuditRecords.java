@@ -3,10 +3,8 @@ package org.consentfhir.audit;
 import org.consentfhir.interceptors.audit.AuditPurpose;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
@@ -19,9 +17,8 @@ import org.hl7.fhir.r4.model.Reference;
  * <ul>
  *   <li>The records an event is about (BALP entity role 4, "domain resource") are kept as
  *       identifiers ({@code Observation/12/_history/3}), not references: they need not exist any
- *       more (a delete) and checking each one would cost a query. The patient entity stays a
- *       reference, which is what {@code AuditEvent?patient=} and {@code $access-log} search by;
- *       when the patient itself is deleted it becomes an identifier too.</li>
+ *       more (a delete). The patient entity stays a reference, which is what
+ *       {@code AuditEvent?patient=} and {@code $access-log} search by.</li>
  *   <li>The events of one write transaction are merged: one event per action and set of patients,
  *       listing every record, instead of one per record (a Synthea bundle writes thousands).</li>
  * </ul>
@@ -37,23 +34,11 @@ final class AuditRecords {
 
 	static AuditEvent normalize(AuditEvent event) {
 		AuditPurpose.apply(event);
-		Set<String> deleted = new LinkedHashSet<>();
 		for (AuditEventEntityComponent entity : event.getEntity()) {
-			if (DOMAIN_RESOURCE_ROLE.equals(entity.getRole().getCode()) && entity.getWhat().hasReference()) {
-				String reference = entity.getWhat().getReference();
-				if (event.getAction() == AuditEvent.AuditEventAction.D) {
-					deleted.add(entity.getWhat().getReferenceElement().toUnqualifiedVersionless().getValue());
-				}
-				entity.setWhat(asIdentifier(reference));
-			}
-		}
-		for (AuditEventEntityComponent entity : event.getEntity()) {
+			boolean record = DOMAIN_RESOURCE_ROLE.equals(entity.getRole().getCode());
 			// a transaction placeholder that named no new patient (BALP cannot tell a Provenance's targets apart)
-			if (entity.getWhat().hasReference() && entity.getWhat().getReference().startsWith("urn:")) {
-				entity.setWhat(asIdentifier(entity.getWhat().getReference()));
-			}
-			if (PATIENT_ROLE.equals(entity.getRole().getCode()) && entity.getWhat().hasReference()
-					&& deleted.contains(entity.getWhat().getReferenceElement().toUnqualifiedVersionless().getValue())) {
+			boolean placeholder = entity.getWhat().hasReference() && entity.getWhat().getReference().startsWith("urn:");
+			if (entity.getWhat().hasReference() && (record || placeholder)) {
 				entity.setWhat(asIdentifier(entity.getWhat().getReference()));
 			}
 		}

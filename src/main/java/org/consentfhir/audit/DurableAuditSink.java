@@ -90,9 +90,8 @@ public class DurableAuditSink implements IBalpAuditEventSink {
 
 	/**
 	 * The events of the current write transaction, merged and stored right after it commits, before
-	 * the response: a transaction that rolls back leaves no record of a write that did not happen.
-	 * They are stored in the writer's own small transaction, because adding resources to a
-	 * transaction that holds thousands makes every flush walk all of them.
+	 * the response, by the group-commit writer like every other event: a transaction that rolls back
+	 * leaves no record of a write that did not happen.
 	 */
 	@SuppressWarnings("unchecked")
 	private List<AuditEvent> eventsOfThisTransaction() {

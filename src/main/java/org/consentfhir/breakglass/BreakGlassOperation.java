@@ -60,6 +60,7 @@ public class BreakGlassOperation {
 	private final SecurityAlertEvents events;
 	private final IBalpAuditEventSink audit;
 	private final BreakGlassProperties properties;
+	private final Set<Role> roles;
 	private final Clock clock;
 
 	public BreakGlassOperation(DaoRegistry daos, BreakGlassFlags flags, ConsentCallers callers, SecurityAlertEvents events,
@@ -71,6 +72,7 @@ public class BreakGlassOperation {
 		this.events = events;
 		this.audit = audit;
 		this.properties = properties;
+		this.roles = properties.resolvedRoles();
 		this.clock = clock;
 	}
 
@@ -126,16 +128,12 @@ public class BreakGlassOperation {
 		SearchParameterMap search = SearchParameterMap.newSynchronous("patient", new ReferenceParam("Patient/" + patient));
 		return consents.search(search, new SystemRequestDetails()).getAllResources().stream()
 				.map(Consent.class::cast)
-				.filter(c -> c.getStatus() == Consent.ConsentState.ACTIVE && BreakGlassConsents.isBreakGlass(c))
-				.filter(c -> c.getProvision().getActor().stream()
-						.anyMatch(a -> practitioner.equals(a.getReference().getReferenceElement().toUnqualifiedVersionless().getValue())))
-				.filter(c -> !c.getProvision().getPeriod().hasEnd() || c.getProvision().getPeriod().getEnd().toInstant().isAfter(now))
+				.filter(c -> BreakGlassConsents.grants(c, Set.of(practitioner), now))
 				.toList();
 	}
 
 	private String practitionerAllowedToBreakGlass(RequestDetails request) {
 		AccessToken token = (AccessToken) request.getUserData().get(AccessToken.USER_DATA_KEY);
-		Set<Role> roles = properties.roles().stream().map(r -> Role.of(r).orElseThrow()).collect(java.util.stream.Collectors.toSet());
 		if (token == null || token.role() == null || !roles.contains(token.role())) {
 			throw new ForbiddenOperationException("Break-the-glass is allowed to the roles "
 					+ properties.roles().stream().sorted().toList() + " only");

@@ -4,6 +4,9 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.consentfhir.interceptors.auth.Role;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -16,4 +19,12 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties(prefix = "fhir.break-glass")
-public record BreakGlassProperties(@NotEmpty List<String> roles, @NotNull Duration defaultDuration, @NotNull Duration maxDuration) {}
+public record BreakGlassProperties(@NotEmpty List<String> roles, @NotNull Duration defaultDuration, @NotNull Duration maxDuration) {
+
+	/** The roles as {@link Role}s; an unknown name stops the start-up. */
+	public Set<Role> resolvedRoles() {
+		return roles.stream()
+				.map(r -> Role.of(r).orElseThrow(() -> new IllegalArgumentException("fhir.break-glass.roles: unknown role " + r)))
+				.collect(Collectors.toUnmodifiableSet());
+	}
+}

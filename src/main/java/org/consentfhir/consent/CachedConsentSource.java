@@ -1,5 +1,6 @@
 package org.consentfhir.consent;
 
+import org.consentfhir.interceptors.FhirIds;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -26,7 +27,6 @@ import org.hl7.fhir.r4.model.PractitionerRole;
 public class CachedConsentSource implements ConsentSource {
 
 	private static final int MAX_CONSENTS_PER_PATIENT = 1000;
-	private static final java.util.regex.Pattern STORED_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
 	private record Entry<T>(long generation, T value) {}
 
@@ -51,7 +51,7 @@ public class CachedConsentSource implements ConsentSource {
 
 	@Override
 	public List<Consent> consentsOf(String patientId) {
-		if (!STORED_ID.matcher(patientId).matches()) {
+		if (!FhirIds.isId(patientId)) {
 			return List.of(); // not a stored patient's id
 		}
 		return cached(consents, patientId, () -> {

@@ -1,12 +1,10 @@
 package org.consentfhir.consent;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.time.Clock;
 import java.util.List;
@@ -15,9 +13,9 @@ import java.util.stream.Collectors;
 import org.consentfhir.interceptors.consent.AccessRequest;
 import org.consentfhir.interceptors.consent.ConsentDecider;
 import org.consentfhir.interceptors.consent.ConsentDecision;
+import org.consentfhir.interceptors.consent.ConsentSource;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
 import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Parameters;
@@ -29,8 +27,8 @@ import org.hl7.fhir.r4.model.StringType;
  * {@code Patient/{id}/$consent-check?actor=Practitioner/1&actor=Organization/2&purpose=TREAT[&type=Observation]}:
  * may these actors use this patient's data for this purpose now, and why. Answers Parameters with
  * {@code decision} (permit | deny), {@code reason} (a sentence), {@code consent} (the deciding
- * Consent, if one decided), {@code purpose} and {@code at}. Reads the patient's Consents as stored
- * at this moment, so a revocation shows in the very next answer.
+ * Consent, if one decided), {@code purpose} and {@code at}. Reads the patient's Consents through
+ * the same {@link ConsentSource} as enforcement, so a revocation shows in the very next answer.
  */
 public class ConsentCheckOperation {
 
@@ -39,11 +37,13 @@ public class ConsentCheckOperation {
 
 	private final DaoRegistry daos;
 	private final ConsentDecider decider;
+	private final ConsentSource source;
 	private final Clock clock;
 
-	public ConsentCheckOperation(DaoRegistry daos, ConsentDecider decider, Clock clock) {
+	public ConsentCheckOperation(DaoRegistry daos, ConsentDecider decider, ConsentSource source, Clock clock) {
 		this.daos = daos;
 		this.decider = decider;
+		this.source = source;
 		this.clock = clock;
 	}
 
@@ -64,7 +64,8 @@ public class ConsentCheckOperation {
 
 		AccessRequest request = new AccessRequest(patient, actorReferences, purpose,
 				resourceType == null ? null : resourceType.getValue(), null, clock.instant(), false);
-		ConsentDecision decision = decider.decide(request, consentsOf(patient));
+		source.beginRequest(); // current even when the policy interceptors are switched off
+		ConsentDecision decision = decider.decide(request, source.consentsOf(patient));
 
 		Parameters answer = new Parameters();
 		answer.addParameter("decision", new CodeType(decision.permitted() ? "permit" : "deny"));
@@ -75,12 +76,5 @@ public class ConsentCheckOperation {
 		answer.addParameter("purpose", new CodeType(purpose.code()));
 		answer.addParameter().setName("at").setValue(new InstantType(java.util.Date.from(request.at())));
 		return answer;
-	}
-
-	private List<Consent> consentsOf(String patient) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous("patient", new ReferenceParam("Patient/" + patient));
-		return daos.getResourceDao(Consent.class).search(search, new SystemRequestDetails()).getAllResources().stream()
-				.map(Consent.class::cast)
-				.toList();
 	}
 }

@@ -5,10 +5,8 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.consentfhir.breakglass.BreakGlassProperties;
-import org.consentfhir.interceptors.auth.Role;
 import org.consentfhir.interceptors.consent.ConsentAuditRecorder;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.consent.ConsentDecider;
@@ -51,9 +49,7 @@ public class ConsentConfig {
 
 	@Bean
 	ConsentCallers consentCallers(ConsentSource source, ConsentProperties consent, BreakGlassProperties breakGlass) {
-		return new ConsentCallers(source, new HashSet<>(consent.trustedClients()),
-				breakGlass.roles().stream().map(r -> Role.of(r).orElseThrow(() ->
-						new IllegalArgumentException("fhir.break-glass.roles: unknown role " + r))).collect(Collectors.toSet()));
+		return new ConsentCallers(source, new HashSet<>(consent.trustedClients()), breakGlass.resolvedRoles());
 	}
 
 	@Bean
@@ -79,7 +75,7 @@ public class ConsentConfig {
 	}
 
 	@Bean
-	ConsentCheckOperation consentCheckOperation(DaoRegistry daos, ConsentDecider decider) {
-		return new ConsentCheckOperation(daos, decider, Clock.systemUTC());
+	ConsentCheckOperation consentCheckOperation(DaoRegistry daos, ConsentDecider decider, ConsentSource source) {
+		return new ConsentCheckOperation(daos, decider, source, Clock.systemUTC());
 	}
 }

@@ -6,7 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import java.util.Date;
+import java.time.Instant;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -15,14 +15,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import java.util.List;
 import org.consentfhir.interceptors.consent.ConsentCaller;
 import org.consentfhir.interceptors.consent.ConsentCallers;
-import org.consentfhir.interceptors.consent.ConsentDecider;
+import org.consentfhir.interceptors.consent.PrivacyConsents;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
-import org.hl7.fhir.r4.model.Reference;
 
 /**
  * The site's registration rule ({@code fhir.consent.grant-treatment-on-registration}): a Patient
@@ -61,8 +59,8 @@ public class RegistrationConsentInterceptor implements PolicyInterceptor {
 			return;
 		}
 		Consent consent = treatmentConsent(resource.getIdElement().getIdPart(), grantees);
-		// Stored right after the registration commits: a write of its own inside HAPI's transaction
-		// processing would disturb the entities the transaction has not flushed yet.
+		// Stored once the registration has committed, in a transaction of its own: it never joins the
+		// transaction HAPI is still processing, and a registration that rolls back grants nothing.
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
@@ -87,19 +85,9 @@ public class RegistrationConsentInterceptor implements PolicyInterceptor {
 	}
 
 	static Consent treatmentConsent(String patientId, List<String> grantees) {
-		Consent consent = new Consent();
-		consent.setStatus(Consent.ConsentState.ACTIVE);
-		consent.setScope(new CodeableConcept(new Coding(ConsentDecider.SCOPE_SYSTEM, ConsentDecider.PATIENT_PRIVACY, "Privacy Consent")));
-		consent.addCategory(new CodeableConcept(new Coding("http://loinc.org", "59284-0", "Patient Consent")));
-		consent.setPatient(new Reference("Patient/" + patientId));
-		consent.setDateTime(new Date());
+		Consent consent = PrivacyConsents.permit(patientId, grantees, List.of(PurposeOfUse.TREAT), Instant.now());
 		consent.getPolicyRule().setText("Treatment consent granted at registration (site policy)");
 		consent.getPolicyRule().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", "opt-in"));
-		Consent.ProvisionComponent provision = consent.getProvision().setType(Consent.ConsentProvisionType.PERMIT);
-		grantees.forEach(grantee -> provision.addActor()
-				.setRole(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PRCP", "primary information recipient")))
-				.setReference(new Reference(grantee)));
-		provision.addPurpose(new Coding(PurposeOfUse.SYSTEM, PurposeOfUse.TREAT.code(), PurposeOfUse.TREAT.display()));
 		return consent;
 	}
 }

@@ -3,7 +3,6 @@ package org.consentfhir.consent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,14 +11,10 @@ import java.util.Date;
 import java.util.List;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
 import org.consentfhir.testsupport.Clinic;
-import org.consentfhir.testsupport.EndToEndTest;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Reference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,25 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * doctor of a clinic whose organization one patient ({@code consenting}) permits for treatment and
  * another ({@code other}) does not.
  */
-class ConsentEnforcementTest extends EndToEndTest {
-
-	private Clinic clinic;
-	private String consenting;
-	private String other;
-	private String family;
-	private String code;
-	private String doctorToken;
-
-	@BeforeEach
-	void aClinicAConsentingPatientAndAnother() {
-		clinic = new Clinic(client, baseUrl());
-		family = unique("Fam");
-		code = unique("code");
-		consenting = clinic.patient(family);
-		other = clinic.patient(family);
-		clinic.permit(consenting, clinic.organization, PurposeOfUse.TREAT);
-		doctorToken = clinic.doctorToken();
-	}
+class ConsentEnforcementTest extends ClinicTest {
 
 	@Test
 	void deniesADirectReadWithoutConsentWithAnOperationOutcomeThatSaysWhy() {
@@ -278,26 +255,5 @@ class ConsentEnforcementTest extends EndToEndTest {
 
 		assertThat(reads.getEntry()).anyMatch(e -> ((org.hl7.fhir.r4.model.AuditEvent) e.getResource())
 				.getPurposeOfEvent().stream().anyMatch(p -> "TREAT".equals(p.getCodingFirstRep().getCode())));
-	}
-
-	private Observation observationOf(String patient) {
-		Observation observation = new Observation();
-		observation.setStatus(Observation.ObservationStatus.FINAL);
-		observation.getCode().addCoding(new Coding("urn:test:code", code, null));
-		observation.setSubject(new Reference("Patient/" + patient));
-		return observation;
-	}
-
-	private static Bundle bundle(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return FHIR.newJsonParser().parseResource(Bundle.class, response.body());
-	}
-
-	private static List<String> ids(Bundle bundle) {
-		return bundle.getEntry().stream()
-				.map(BundleEntryComponent::getResource)
-				.filter(r -> r != null && !(r instanceof org.hl7.fhir.r4.model.OperationOutcome))
-				.map(r -> r.getIdElement().toUnqualifiedVersionless().getValue())
-				.toList();
 	}
 }

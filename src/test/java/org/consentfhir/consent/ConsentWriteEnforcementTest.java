@@ -2,52 +2,23 @@ package org.consentfhir.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
-import org.consentfhir.testsupport.Clinic;
-import org.consentfhir.testsupport.EndToEndTest;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Patient consent on what enters a record: single writes, transactions (registrations, placeholders,
  * conditional entries, their responses) and the registration rule, for a doctor of a clinic whose
  * organization one patient ({@code consenting}) permits for treatment and another ({@code other}) does not.
  */
-class ConsentWriteEnforcementTest extends EndToEndTest {
-
-	private Clinic clinic;
-	private String consenting;
-	private String other;
-	private String family;
-	private String code;
-	private String doctorToken;
-
-	@BeforeEach
-	void aClinicAConsentingPatientAndAnother() {
-		clinic = new Clinic(client, baseUrl());
-		family = unique("Fam");
-		code = unique("code");
-		consenting = clinic.patient(family);
-		other = clinic.patient(family);
-		clinic.permit(consenting, clinic.organization, PurposeOfUse.TREAT);
-		doctorToken = clinic.doctorToken();
-	}
+class ConsentWriteEnforcementTest extends ClinicTest {
 
 	@Test
 	void writingIntoAHiddenRecordIsForbiddenAndStoresNothing() {
@@ -90,8 +61,7 @@ class ConsentWriteEnforcementTest extends EndToEndTest {
 
 		Bundle response = clientWithToken(doctorToken).transaction().withBundle(transaction).execute();
 
-		for (Bundle.BundleEntryComponent entry : response.getEntry()) {
-			String id = new org.hl7.fhir.r4.model.IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+		for (String id : storedIds(response)) {
 			assertThat(getWithToken("/fhir/" + id, doctorToken).statusCode()).as(id).isEqualTo(200);
 		}
 		assertThat(response.getEntry()).hasSize(3);
@@ -159,8 +129,7 @@ class ConsentWriteEnforcementTest extends EndToEndTest {
 		String observation = new org.hl7.fhir.r4.model.IdType(response.getEntry().get(1).getResponse().getLocation())
 				.toUnqualifiedVersionless().getValue();
 		assertThat(getWithToken("/fhir/" + observation, doctorToken).statusCode()).isEqualTo(200);
-		for (Bundle.BundleEntryComponent entry : response.getEntry()) {
-			String stored = new org.hl7.fhir.r4.model.IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+		for (String stored : storedIds(response)) {
 			assertThat(get("/fhir/" + stored).statusCode()).as(stored).isEqualTo(200);
 		}
 	}
@@ -179,8 +148,7 @@ class ConsentWriteEnforcementTest extends EndToEndTest {
 
 		Bundle response = clientWithToken(loader).transaction().withBundle(registration).execute();
 
-		for (Bundle.BundleEntryComponent entry : response.getEntry()) {
-			String stored = new org.hl7.fhir.r4.model.IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+		for (String stored : storedIds(response)) {
 			assertThat(get("/fhir/" + stored).statusCode()).as(stored).isEqualTo(200);
 			assertThat(getWithToken("/fhir/" + stored, loader).statusCode()).as(stored).isEqualTo(403);
 		}
@@ -207,26 +175,5 @@ class ConsentWriteEnforcementTest extends EndToEndTest {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
 		Bundle stored = client.search().byUrl("Observation?code=" + code + "&subject=Patient/" + other).returnBundle(Bundle.class).execute();
 		assertThat(stored.getEntry()).isEmpty();
-	}
-
-	private Observation observationOf(String patient) {
-		Observation observation = new Observation();
-		observation.setStatus(Observation.ObservationStatus.FINAL);
-		observation.getCode().addCoding(new Coding("urn:test:code", code, null));
-		observation.setSubject(new Reference("Patient/" + patient));
-		return observation;
-	}
-
-	private static Bundle bundle(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return FHIR.newJsonParser().parseResource(Bundle.class, response.body());
-	}
-
-	private static List<String> ids(Bundle bundle) {
-		return bundle.getEntry().stream()
-				.map(BundleEntryComponent::getResource)
-				.filter(r -> r != null && !(r instanceof org.hl7.fhir.r4.model.OperationOutcome))
-				.map(r -> r.getIdElement().toUnqualifiedVersionless().getValue())
-				.toList();
 	}
 }

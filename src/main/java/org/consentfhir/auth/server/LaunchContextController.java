@@ -1,8 +1,8 @@
 package org.consentfhir.auth.server;
 
+import org.consentfhir.interceptors.FhirIds;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.consentfhir.interceptors.auth.AccessToken;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
@@ -21,7 +21,6 @@ import org.springframework.web.bind.annotation.RestController;
 @ConditionalOnProperty(prefix = "fhir.auth.builtin-server", name = "enabled", havingValue = "true", matchIfMissing = true)
 class LaunchContextController {
 
-	private static final Pattern ID = Pattern.compile("^[A-Za-z0-9\\-.]{1,64}$");
 
 	private final LaunchContexts contexts;
 	private final AdminTokens tokens;
@@ -36,8 +35,8 @@ class LaunchContextController {
 	@PostMapping(path = "/admin/launch-contexts", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, String>> create(HttpServletRequest request, @RequestBody NewContext body) {
 		AccessToken ehr = tokens.require(request, "launch.create");
-		if (body == null || body.patient() == null || !ID.matcher(body.patient()).matches()
-				|| body.encounter() != null && !ID.matcher(body.encounter()).matches()) {
+		if (body == null || body.patient() == null || !FhirIds.isId(body.patient())
+				|| body.encounter() != null && !FhirIds.isId(body.encounter())) {
 			throw new Problem(HttpStatus.BAD_REQUEST, "patient (and encounter, if given) must be resource ids");
 		}
 		String launch = contexts.register(new LaunchContexts.LaunchContext(body.patient(), body.encounter(), ehr.describe()));

@@ -1,5 +1,6 @@
 package org.consentfhir.auth.server;
 
+import org.consentfhir.interceptors.FhirIds;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -7,7 +8,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.consentfhir.interceptors.auth.Role;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -25,7 +25,6 @@ final class PatientPicker extends OncePerRequestFilter {
 
 	static final String PARAMETER = "launch_patient";
 	static final String PAGE = "/launch/select-patient";
-	private static final Pattern PATIENT_ID = Pattern.compile("^[A-Za-z0-9\\-.]{1,64}$");
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
@@ -52,7 +51,7 @@ final class PatientPicker extends OncePerRequestFilter {
 	/** The patient a practitioner picked for this authorization, or null. */
 	static String chosenPatient(OAuth2Authorization authorization) {
 		String chosen = requestParameter(authorization, PARAMETER);
-		return chosen != null && PATIENT_ID.matcher(chosen).matches() ? chosen : null;
+		return FhirIds.isId(chosen) ? chosen : null;
 	}
 
 	/** A parameter of the authorization request behind this authorization (e.g. {@code launch}), or null. */

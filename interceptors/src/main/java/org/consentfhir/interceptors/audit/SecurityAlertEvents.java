@@ -1,5 +1,6 @@
 package org.consentfhir.interceptors.audit;
 
+import org.consentfhir.interceptors.FhirIds;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
@@ -31,8 +32,6 @@ public final class SecurityAlertEvents {
 	public static final String AUTHZ_SUBTYPE_SYSTEM = "https://profiles.ihe.net/ITI/BALP/CodeSystem/AuthZsubType";
 	public static final String AUTHZ_CONSENT = "AuthZ-Consent";
 	public static final String AUTHZ_CONSENT_PROFILE = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.AuthZconsent";
-
-	private static final java.util.regex.Pattern STORED_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
 	private final IBalpAuditContextServices context;
 
@@ -108,7 +107,7 @@ public final class SecurityAlertEvents {
 		AuditEvent.AuditEventEntityComponent patient = event.addEntity();
 		patient.setType(new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY));
 		patient.setRole(new Coding(BalpConstants.CS_OBJECT_ROLE, BalpConstants.CS_OBJECT_ROLE_1_PATIENT, BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY));
-		if (STORED_ID.matcher(patientId).matches()) {
+		if (FhirIds.isId(patientId)) {
 			patient.getWhat().setReference("Patient/" + patientId);
 		} else {
 			patient.getWhat().setDisplay("Patient/" + patientId); // not a stored patient: no reference to break the write

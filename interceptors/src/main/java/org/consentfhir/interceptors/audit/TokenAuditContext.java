@@ -79,7 +79,7 @@ public class TokenAuditContext implements IBalpAuditContextServices {
 			return null;
 		}
 		ConsentDecisionLog decisions = ConsentDecisionLog.ifAny(requestDetails);
-		boolean brokeGlass = caller.breaksGlassForThisRequest() || decisions != null && !decisions.breakGlassPermits().isEmpty();
+		boolean brokeGlass = caller.breaksGlassForThisRequest() || decisions != null && decisions.hasBreakGlassPermit();
 		return brokeGlass ? PurposeOfUse.BTG : caller.purpose();
 	}
 

@@ -44,9 +44,7 @@ public final class ConsentDecider {
 			return ConsentDecision.permit(null, "the patient has access to their own record");
 		}
 		for (Consent consent : consents) {
-			if (counts(consent, request) && BreakGlassConsents.isBreakGlass(consent)
-					&& BreakGlassConsents.coversActor(consent, request.actors())
-					&& within(consent.getProvision().getPeriod(), request.at())) {
+			if (counts(consent, request) && BreakGlassConsents.grants(consent, request.actors(), request.at())) {
 				String id = consent.getIdElement().toUnqualifiedVersionless().getValue();
 				return ConsentDecision.breakGlass(id, id + " (break-glass until "
 						+ consent.getProvision().getPeriod().getEndElement().getValueAsString() + ") permits " + describe(request));

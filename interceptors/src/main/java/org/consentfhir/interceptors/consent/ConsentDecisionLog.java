@@ -42,6 +42,10 @@ public final class ConsentDecisionLog {
 		return Map.copyOf(breakGlassPermits);
 	}
 
+	public synchronized boolean hasBreakGlassPermit() {
+		return !breakGlassPermits.isEmpty();
+	}
+
 	public synchronized boolean isEmpty() {
 		return denials.isEmpty() && breakGlassPermits.isEmpty();
 	}

@@ -74,12 +74,12 @@ public final class ConsentGate {
 		if (caller.isPatient(patient)) {
 			return ConsentDecision.permit(null, "the patient has access to their own record");
 		}
-		AccessRequest access = new AccessRequest(patient, caller.actors(), caller.purpose(), type,
-				resource == null ? null : RecordDates.of(resource), clock.instant(), false);
 		if (caller.breaksGlassForThisRequest()) {
 			return ConsentDecision.breakGlass(null, "break-the-glass on this request by " + caller.description()
 					+ " (reason: " + caller.breakGlassReason() + ")");
 		}
+		AccessRequest access = new AccessRequest(patient, caller.actors(), caller.purpose(), type,
+				resource == null ? null : RecordDates.of(resource), clock.instant(), false);
 		return decider.decide(access, source.consentsOf(patient));
 	}
 }
