@@ -28,6 +28,7 @@ import org.consentfhir.audit.AccessLogOperation;
 import org.consentfhir.audit.AuditEventResourceProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.consentfhir.alerting.FlagAcknowledgeOperation;
 import org.consentfhir.breakglass.BreakGlassOperation;
 import org.consentfhir.consent.ConsentCheckOperation;
 import org.consentfhir.interceptors.audit.AuditEventEntryGuardInterceptor;
@@ -96,6 +97,7 @@ public class FhirRestConfig {
 			ConsentCheckOperation consentCheck,
 			AccessLogOperation accessLog,
 			BreakGlassOperation breakGlass,
+			FlagAcknowledgeOperation flagAcknowledge,
 			AuditEventResourceProvider auditEvents,
 			FhirServerProperties properties) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -109,6 +111,7 @@ public class FhirRestConfig {
 		server.registerProvider(consentCheck);
 		server.registerProvider(accessLog);
 		server.registerProvider(breakGlass);
+		server.registerProvider(flagAcknowledge);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 

@@ -36,5 +36,14 @@ public final class InterceptorOrder {
 	/** Conformance to declared profiles is checked after any policy has let a write through. */
 	public static final int PROFILE_VALIDATION = 500;
 
+	/** A reading in the wrong unit is refused before storage, after the policy has let the write through. */
+	public static final int VITAL_SIGN_UNITS = 200;
+
+	/**
+	 * Alerts are written once consent has allowed the reading (order 100) and before the audit
+	 * and subscription matching see the transaction's end.
+	 */
+	public static final int ALERTING = 300;
+
 	private InterceptorOrder() {}
 }

@@ -40,7 +40,7 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 public final class ClientBootstrap {
 
 	public static final String ADMIN_SCOPES = "client.create client.read users.manage system/Practitioner.cruds "
-			+ "system/PractitionerRole.cruds system/Organization.cruds system/Location.cruds system/Device.cruds";
+			+ "system/PractitionerRole.cruds system/Organization.cruds system/Location.cruds system/Device.cruds system/ObservationDefinition.cruds";
 
 	private static final Logger log = LoggerFactory.getLogger(ClientBootstrap.class);
 	private static final ObjectMapper JSON = new ObjectMapper();

@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * <table>
  *   <tr><th>role</th><th>ceiling</th><th>meaning</th></tr>
- *   <tr><td>admin</td><td>user/{Practitioner,PractitionerRole,Organization,Location,Device}.cruds</td>
- *       <td>manages people, places and devices (users and clients at the authorization server); no clinical data</td></tr>
+ *   <tr><td>admin</td><td>user/{Practitioner,PractitionerRole,Organization,Location,Device,ObservationDefinition}.cruds</td>
+ *       <td>manages people, places, devices and alert rules (users and clients at the authorization server); no clinical data</td></tr>
  *   <tr><td>doctor</td><td>user/*.cruds, patient/*.cruds</td><td>reads and writes clinical data (patient/
  *       scopes for an app launched on one patient)</td></tr>
  *   <tr><td>nurse</td><td>user/*.crus, patient/*.crus</td><td>creates, reads, updates and searches; never deletes</td></tr>
@@ -25,7 +25,8 @@ public enum Role {
 			"user/PractitionerRole.cruds",
 			"user/Organization.cruds",
 			"user/Location.cruds",
-			"user/Device.cruds"),
+			"user/Device.cruds",
+			"user/ObservationDefinition.cruds"),
 	DOCTOR("user/*.cruds", "patient/*.cruds"),
 	NURSE("user/*.crus", "patient/*.crus"),
 	PATIENT("patient/*.cruds");

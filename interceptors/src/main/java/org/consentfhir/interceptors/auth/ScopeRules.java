@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
 import org.consentfhir.interceptors.auth.SmartScope.Context;
 import org.consentfhir.interceptors.auth.SmartScope.Permission;
+import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 
@@ -92,6 +93,8 @@ public final class ScopeRules {
 			rules.allow("$validate stores nothing").operation().named("$validate").atAnyLevel().andAllowAllResponses();
 		}
 		patientOperationRules(rules, scopes, patient);
+		// who may acknowledge an alert (doctor, admin) is the operation's own rule; it shows no record
+		rules.allow("$acknowledge of an alert Flag").operation().named("$acknowledge").onInstancesOfType(Flag.class).andAllowAllResponses();
 		metaRules(rules, scopes);
 		rules.denyAll(DEFAULT_DENY);
 		return rules.build();

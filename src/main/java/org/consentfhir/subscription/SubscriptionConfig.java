@@ -1,0 +1,63 @@
+package org.consentfhir.subscription;
+
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
+import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
+import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
+import ca.uhn.fhir.jpa.subscription.submit.interceptor.SubscriptionMatcherInterceptor;
+import ca.uhn.fhir.jpa.subscription.submit.interceptor.SynchronousSubscriptionMatcherInterceptor;
+import org.consentfhir.interceptors.subscription.NotificationOnlySubscriptionInterceptor;
+import org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+
+/**
+ * FHIR Subscriptions (R4 {@code Subscription}, rest-hook channel) on HAPI's in-memory channels: a
+ * doctor's app subscribes to {@code Flag?patient=…} and is called the moment an alert is raised.
+ *
+ * <ul>
+ *   <li>Matching starts when the write commits ({@link SynchronousSubscriptionMatcherInterceptor}),
+ *       not on HAPI's 5-second polling of a queue table, and costs no extra row per write. A
+ *       notification in flight when a node stops is lost; the subscriber catches up by searching.</li>
+ *   <li>Notifications carry no data ({@link NotificationOnlySubscriptionInterceptor}): matching and
+ *       delivery run as the server, outside consent, so the subscriber reads what changed with its
+ *       own token, where consent and audit apply.</li>
+ *   <li>Email and websocket channels are not offered (websocket would bypass the bearer token).</li>
+ * </ul>
+ */
+@Configuration
+@Import({SubscriptionSubmitterConfig.class, SubscriptionProcessorConfig.class})
+public class SubscriptionConfig {
+
+	private static final Logger log = LoggerFactory.getLogger(SubscriptionConfig.class);
+
+	@Bean
+	SubscriptionSettings subscriptionSettings() {
+		SubscriptionSettings settings = new SubscriptionSettings();
+		settings.addSupportedSubscriptionType(SubscriptionChannelType.RESTHOOK);
+		return settings;
+	}
+
+	@Bean
+	@Primary
+	SubscriptionMatcherInterceptor synchronousSubscriptionMatcherInterceptor() {
+		return new SynchronousSubscriptionMatcherInterceptor();
+	}
+
+	@Bean
+	IEmailSender emailSender() {
+		return details -> log.warn("Email subscriptions are not offered; a notification was dropped");
+	}
+
+	@Bean
+	NotificationOnlySubscriptionInterceptor notificationOnlySubscriptionInterceptor(IInterceptorService storageInterceptors) {
+		NotificationOnlySubscriptionInterceptor interceptor = new NotificationOnlySubscriptionInterceptor();
+		storageInterceptors.registerInterceptor(interceptor);
+		return interceptor;
+	}
+}
