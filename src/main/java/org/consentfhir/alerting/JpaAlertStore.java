@@ -27,8 +27,10 @@ import org.hl7.fhir.r4.model.Patient;
  * joining the reading's database transaction, so they commit or roll back with it.
  *
  * <p>One active Flag per patient and rule: it is looked up by {@code patient}, {@code code} and
- * {@code status=active} (the project's Flag search parameters), and Flags raised earlier in the same
- * transaction, not yet searchable, are remembered in its {@link TransactionDetails}.
+ * {@code status=active} (the project's Flag search parameters) and updated to name the latest
+ * crossing. Within one transaction (an uploaded backlog) the Flag is written once, for the first
+ * crossing of its rule; later crossings of the same upload get their DetectedIssues only (the Flag
+ * is remembered in the {@link TransactionDetails}, as it is not yet searchable there).
  */
 class JpaAlertStore implements AlertStore {
 
@@ -54,7 +56,10 @@ class JpaAlertStore implements AlertStore {
 
 		Map<String, Flag> raised = raisedIn(transaction);
 		String key = patientId + "|" + alert.rule().code();
-		Flag flag = raised.containsKey(key) ? raised.get(key) : activeFlag(patientId, alert.rule().code());
+		if (raised.containsKey(key)) {
+			return; // this upload already raised or updated the Flag; the DetectedIssue records the crossing
+		}
+		Flag flag = activeFlag(patientId, alert.rule().code());
 		if (flag == null) {
 			flag = AlertResources.withLatest(AlertResources.newFlag(alert, reading, patientId, now), alert, issueId);
 			flag.setId(flags.create(flag, new SystemRequestDetails()).getId().toUnqualifiedVersionless());
@@ -85,6 +90,8 @@ class JpaAlertStore implements AlertStore {
 		if (raised == null) {
 			raised = new HashMap<>();
 			transaction.putUserData(RAISED_KEY, raised);
+			Map<String, Flag> undone = raised;
+			transaction.addRollbackUndoAction(undone::clear); // a retried transaction starts afresh
 		}
 		return raised;
 	}

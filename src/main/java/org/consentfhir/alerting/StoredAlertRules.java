@@ -112,7 +112,11 @@ public class StoredAlertRules implements AlertRuleSource {
 
 	private static void checkMeaning(ObservationDefinition definition) {
 		try {
-			VitalSignDefinition.from(definition);
+			ObservationDefinition candidate = definition.copy();
+			if (candidate.getIdElement().getIdPart() == null) {
+				candidate.setId("new"); // a create: the id is assigned after this check
+			}
+			VitalSignDefinition.from(candidate);
 		} catch (RuntimeException e) {
 			throw new UnprocessableEntityException("The ObservationDefinition does not make sense as alert rules: " + e.getMessage());
 		}

@@ -29,6 +29,7 @@ import org.consentfhir.audit.AuditEventResourceProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.consentfhir.alerting.FlagAcknowledgeOperation;
+import org.consentfhir.interceptors.alerting.FreshAlertSearchInterceptor;
 import org.consentfhir.breakglass.BreakGlassOperation;
 import org.consentfhir.consent.ConsentCheckOperation;
 import org.consentfhir.interceptors.audit.AuditEventEntryGuardInterceptor;
@@ -128,6 +129,7 @@ public class FhirRestConfig {
 		server.registerInterceptor(new IfMatchPreconditionInterceptor());
 		server.registerInterceptor(new TransactionPlaceholderInterceptor());
 		server.registerInterceptor(new AuditEventEntryGuardInterceptor());
+		server.registerInterceptor(new FreshAlertSearchInterceptor());
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		server.registerInterceptor(new OpenApiInterceptor());
 		server.registerInterceptor(smartCapabilityStatement);

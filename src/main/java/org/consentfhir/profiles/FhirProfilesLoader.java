@@ -29,12 +29,15 @@ import org.springframework.stereotype.Component;
  * <p>Stored resources are served like any other ({@code GET /fhir/StructureDefinition/…}) and are
  * part of HAPI's validation support chain through its JPA-backed support, which also generates
  * snapshots for differential-only profiles. A resource is written only when it differs from the
- * stored copy, so a restart does not add versions.
+ * stored copy, so a restart does not add versions. Alert rules (ObservationDefinitions) are seeds:
+ * written only when absent, so an admin's edits through the API survive a restart.
  */
 @Component
 class FhirProfilesLoader implements ApplicationRunner {
 
 	static final String LOCATION = "classpath*:fhir-profiles/*.json";
+	/** Types whose stored copy, once there, belongs to the site (edited through the API). */
+	private static final java.util.Set<String> SEEDED_TYPES = java.util.Set.of("ObservationDefinition");
 	private static final Logger log = LoggerFactory.getLogger(FhirProfilesLoader.class);
 
 	private final FhirContext fhirContext;
@@ -94,7 +97,7 @@ class FhirProfilesLoader implements ApplicationRunner {
 		IFhirResourceDao<Resource> dao = daoRegistry.getResourceDao((Class<Resource>) resource.getClass());
 		SystemRequestDetails request = new SystemRequestDetails();
 		Resource stored = readOrNull(dao, resource, request);
-		if (stored != null && sameContent(stored, resource)) {
+		if (stored != null && (SEEDED_TYPES.contains(resource.fhirType()) || sameContent(stored, resource))) {
 			return false;
 		}
 		dao.update(resource, request);

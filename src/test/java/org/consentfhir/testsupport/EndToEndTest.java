@@ -144,6 +144,11 @@ public abstract class EndToEndTest {
 		return send(method, path, contentType, HttpRequest.BodyPublishers.ofString(body == null ? "" : body), null);
 	}
 
+	/** With headers as name, value pairs ({@code "Authorization", "Bearer …"} replaces the system token). */
+	protected HttpResponse<String> send(String method, String path, String contentType, String body, String... headers) {
+		return send(method, path, contentType, HttpRequest.BodyPublishers.ofString(body == null ? "" : body), headers);
+	}
+
 	protected HttpResponse<String> send(
 			String method, String path, String contentType, HttpRequest.BodyPublisher body, String[] headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).method(method, body);
