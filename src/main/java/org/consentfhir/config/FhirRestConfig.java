@@ -30,6 +30,8 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.consentfhir.alerting.FlagAcknowledgeOperation;
 import org.consentfhir.interceptors.alerting.FreshAlertSearchInterceptor;
+import org.consentfhir.interceptors.sync.DuplicateReadingInterceptor;
+import org.consentfhir.interceptors.sync.UploadDigestInterceptor;
 import org.consentfhir.breakglass.BreakGlassOperation;
 import org.consentfhir.consent.ConsentCheckOperation;
 import org.consentfhir.interceptors.audit.AuditEventEntryGuardInterceptor;
@@ -130,6 +132,8 @@ public class FhirRestConfig {
 		server.registerInterceptor(new TransactionPlaceholderInterceptor());
 		server.registerInterceptor(new AuditEventEntryGuardInterceptor());
 		server.registerInterceptor(new FreshAlertSearchInterceptor());
+		server.registerInterceptor(new UploadDigestInterceptor());
+		server.registerInterceptor(new DuplicateReadingInterceptor(systemDao.getContext()));
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		server.registerInterceptor(new OpenApiInterceptor());
 		server.registerInterceptor(smartCapabilityStatement);

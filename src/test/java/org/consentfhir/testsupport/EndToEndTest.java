@@ -51,7 +51,7 @@ public abstract class EndToEndTest {
 	@DynamicPropertySource
 	static void embeddedDatabase(DynamicPropertyRegistry registry) {
 		registry.add("fhir.storage.data-dir", DATA_DIR::toString);
-		registry.add("fhir.server.max-request-size", () -> "1MB");
+		registry.add("fhir.server.max-request-size", () -> "10MB"); // the default, which a 5,000-reading upload fits
 		trustTestIssuer(registry);
 	}
 

@@ -39,7 +39,7 @@ class BadInputTest extends EndToEndTest {
 	void refusesABodyOverTheSizeLimitWith413() {
 		String family = unique("Huge");
 		String big = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\",\"text\":\""
-				+ "x".repeat(1_200_000) + "\"}]}";
+				+ "x".repeat(10_600_000) + "\"}]}";
 		assertRefused(send("POST", "/fhir/Patient", JSON, big), 413);
 
 		HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.fromPublisher(

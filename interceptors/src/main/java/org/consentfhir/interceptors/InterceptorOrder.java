@@ -9,11 +9,17 @@ public final class InterceptorOrder {
 	/** Who is calling is settled first: an unauthenticated request goes no further. */
 	public static final int AUTHENTICATION = -1100;
 
+	/** A device's token is honoured only while its Device is active. */
+	public static final int DEVICE_STATUS = -1090;
+
 	/** A client over its request budget is turned away once it is known who it is. */
 	public static final int CLIENT_RATE_LIMIT = -1050;
 
 	/** A query-filtered scope's filter joins the search once the token is known. */
 	public static final int SCOPE_FILTER_NARROWING = -1040;
+
+	/** A damaged upload (digest mismatch) is refused before anything looks at what it says. */
+	public static final int UPLOAD_DIGEST = -1010;
 
 	/** Unsafe request bodies are refused before anything else looks at them. */
 	public static final int REQUEST_BODY_GUARD = -1000;

@@ -59,6 +59,9 @@ class AdminUsersController {
 		}
 		Role role = Role.of(user.role()).orElseThrow(() ->
 				new Problem(HttpStatus.BAD_REQUEST, "role must be one of admin, doctor, nurse, patient"));
+		if (role == Role.DEVICE) {
+			throw new Problem(HttpStatus.BAD_REQUEST, "a device is not a user: register its client at /admin/devices/{id}/client");
+		}
 		if (user.fhirUser() != null && !FHIR_USER.matcher(user.fhirUser()).matches()) {
 			throw new Problem(HttpStatus.BAD_REQUEST, "fhirUser must be Practitioner/id, Patient/id or RelatedPerson/id");
 		}

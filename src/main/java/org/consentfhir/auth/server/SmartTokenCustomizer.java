@@ -23,7 +23,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * tokens back; the resource server takes an array or a space-separated string) cut down to the
  * user's {@link Role}, and {@code patient} (the user's own record, an EHR launch's context, or
  * the patient picked at launch), {@code encounter} (EHR launch),
- * {@code fhirUser}, {@code role} and {@code client_id} say who and for whom. The {@code id_token}
+ * {@code fhirUser}, {@code role} and {@code client_id} say who and for whom; a device's client gets
+ * role {@code device} and its {@code Device/…} as fhirUser. The {@code id_token}
  * gets {@code fhirUser}. A refresh for a user who has since been disabled is refused.
  */
 final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
@@ -58,10 +59,15 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The user's account is disabled", null));
 		}
 		String issuer = context.getAuthorizationServerContext().getIssuer();
+		String device = DeviceClients.deviceOf(context.getRegisteredClient());
 		context.getClaims()
 				.audience(List.of(publicBaseUrl != null ? publicBaseUrl : issuer + "/fhir"))
 				.claim("client_id", context.getRegisteredClient().getClientId())
-				.claim("scope", scopesFor(user, context.getAuthorizedScopes()));
+				.claim("scope", device != null ? DeviceClients.scopesFor(context.getAuthorizedScopes()) : scopesFor(user, context.getAuthorizedScopes()));
+		if (device != null) {
+			context.getClaims().claim("role", Role.DEVICE.id()).claim("fhirUser", device);
+			return;
+		}
 		if (user != null) {
 			context.getClaims().claim("role", user.role().id());
 			if (user.fhirUser() != null) {

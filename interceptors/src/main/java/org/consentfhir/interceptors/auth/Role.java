@@ -17,6 +17,8 @@ import java.util.Optional;
  *       scopes for an app launched on one patient)</td></tr>
  *   <tr><td>nurse</td><td>user/*.crus, patient/*.crus</td><td>creates, reads, updates and searches; never deletes</td></tr>
  *   <tr><td>patient</td><td>patient/*.cruds</td><td>only their own compartment, their own Consents included</td></tr>
+ *   <tr><td>device</td><td>system/Observation.c</td><td>a registered Device (fhirUser {@code Device/…}) creating readings,
+ *       only for the patients it is assigned to (DeviceAssignmentInterceptor)</td></tr>
  * </table>
  */
 public enum Role {
@@ -29,7 +31,8 @@ public enum Role {
 			"user/ObservationDefinition.cruds"),
 	DOCTOR("user/*.cruds", "patient/*.cruds"),
 	NURSE("user/*.crus", "patient/*.crus"),
-	PATIENT("patient/*.cruds");
+	PATIENT("patient/*.cruds"),
+	DEVICE("system/Observation.c");
 
 	private final List<SmartScope> ceiling;
 

@@ -1,0 +1,119 @@
+package org.consentfhir.interceptors.sync;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.parser.DataFormatException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.Observation;
+
+/**
+ * Makes every reading upload idempotent: an Observation created without a condition of its own is
+ * created "if none exists" with its {@link ReadingFingerprint} (patient, code, effective time,
+ * value, device), which it also carries as an identifier ({@value ReadingFingerprint#SYSTEM}). A
+ * retried upload, or the same reading sent twice, is then answered by HAPI's conditional create
+ * with the stored reading (200, its location), and nothing is stored twice. A reading whose client
+ * gave its own {@code ifNoneExist} (its business identifier) is left to that condition.
+ *
+ * <ul>
+ *   <li>Transaction and batch Bundles: each {@code POST Observation} entry gets the identifier, the
+ *       {@code ifNoneExist} and, when it has none, a {@code urn:uuid} fullUrl (HAPI merges entries
+ *       with the same condition only when they have one). Hook {@code SERVER_INCOMING_REQUEST_PRE_HANDLED}.</li>
+ *   <li>A plain {@code POST /Observation}: the condition is a request header, which HAPI reads
+ *       before the body is handed on, so it is added at {@code SERVER_INCOMING_REQUEST_POST_PROCESSED}
+ *       from the body, and the identifier at {@code SERVER_INCOMING_REQUEST_PRE_HANDLED}.</li>
+ * </ul>
+ */
+@Interceptor
+public class DuplicateReadingInterceptor {
+
+	private static final String FINGERPRINT_KEY = DuplicateReadingInterceptor.class.getName() + ".fingerprint";
+
+	private final FhirContext fhir;
+
+	public DuplicateReadingInterceptor(FhirContext fhir) {
+		this.fhir = fhir;
+	}
+
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	public boolean serverIncomingRequestPostProcessed(RequestDetails request) {
+		if (request.getRestOperationType() != RestOperationTypeEnum.CREATE
+				|| !"Observation".equals(request.getResourceName())
+				|| request.getHeader(Constants.HEADER_IF_NONE_EXIST) != null) {
+			return true;
+		}
+		Observation reading = parse(request);
+		if (reading != null) {
+			ReadingFingerprint.of(reading).ifPresent(fingerprint -> {
+				request.getUserData().put(FINGERPRINT_KEY, fingerprint);
+				request.addHeader(Constants.HEADER_IF_NONE_EXIST, condition(fingerprint));
+			});
+		}
+		return true;
+	}
+
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	public void serverIncomingRequestPreHandled(RequestDetails request) {
+		IBaseResource resource = request.getResource();
+		if (resource instanceof Observation reading && request.getUserData().get(FINGERPRINT_KEY) instanceof String fingerprint) {
+			addIdentifier(reading, fingerprint);
+		} else if (resource instanceof Bundle bundle
+				&& (bundle.getType() == Bundle.BundleType.TRANSACTION || bundle.getType() == Bundle.BundleType.BATCH)) {
+			bundle.getEntry().forEach(DuplicateReadingInterceptor::makeConditional);
+		}
+	}
+
+	private static void makeConditional(BundleEntryComponent entry) {
+		if (!(entry.getResource() instanceof Observation reading)
+				|| entry.getRequest().getMethod() != HTTPVerb.POST
+				|| entry.getRequest().hasIfNoneExist()) {
+			return;
+		}
+		ReadingFingerprint.of(reading).ifPresent(fingerprint -> {
+			addIdentifier(reading, fingerprint);
+			entry.getRequest().setIfNoneExist("Observation?" + condition(fingerprint));
+			if (!entry.hasFullUrl()) {
+				entry.setFullUrl("urn:uuid:" + UUID.randomUUID());
+			}
+		});
+	}
+
+	private static void addIdentifier(Observation reading, String fingerprint) {
+		boolean present = reading.getIdentifier().stream()
+				.anyMatch(i -> ReadingFingerprint.SYSTEM.equals(i.getSystem()) && fingerprint.equals(i.getValue()));
+		if (!present) {
+			reading.addIdentifier().setSystem(ReadingFingerprint.SYSTEM).setValue(fingerprint);
+		}
+	}
+
+	private static String condition(String fingerprint) {
+		return "identifier=" + ReadingFingerprint.SYSTEM + "|" + fingerprint;
+	}
+
+	private Observation parse(RequestDetails request) {
+		byte[] body = request.loadRequestContents();
+		if (body == null || body.length == 0) {
+			return null;
+		}
+		String text = new String(body, StandardCharsets.UTF_8);
+		EncodingEnum encoding = EncodingEnum.detectEncodingNoDefault(text);
+		if (encoding == null) {
+			return null;
+		}
+		try {
+			return encoding.newParser(fhir).parseResource(Observation.class, text);
+		} catch (DataFormatException | ClassCastException unparseable) {
+			return null; // HAPI's own parse of the body answers it with a 400
+		}
+	}
+}
