@@ -22,8 +22,9 @@ import org.springframework.context.annotation.Primary;
  *
  * <ul>
  *   <li>Matching starts when the write commits ({@link SynchronousSubscriptionMatcherInterceptor}),
- *       not on HAPI's 5-second polling of a queue table, and costs no extra row per write. A
- *       notification in flight when a node stops is lost; the subscriber catches up by searching.</li>
+ *       not on HAPI's 5-second polling of a queue table, and costs no extra row per write; only
+ *       writes of a type someone subscribed to are matched ({@link SubscribedTypesMatcherInterceptor}).
+ *       A notification in flight when a node stops is lost; the subscriber catches up by searching.</li>
  *   <li>Notifications carry no data ({@link NotificationOnlySubscriptionInterceptor}): matching and
  *       delivery run as the server, outside consent, so the subscriber reads what changed with its
  *       own token, where consent and audit apply.</li>
@@ -37,16 +38,17 @@ public class SubscriptionConfig {
 	private static final Logger log = LoggerFactory.getLogger(SubscriptionConfig.class);
 
 	@Bean
-	SubscriptionSettings subscriptionSettings() {
+	SubscriptionSettings subscriptionSettings(SubscriptionProperties properties) {
 		SubscriptionSettings settings = new SubscriptionSettings();
 		settings.addSupportedSubscriptionType(SubscriptionChannelType.RESTHOOK);
+		settings.setRestHookEndpointUrlValidationRegex(properties.endpointPattern());
 		return settings;
 	}
 
 	@Bean
 	@Primary
-	SubscriptionMatcherInterceptor synchronousSubscriptionMatcherInterceptor() {
-		return new SynchronousSubscriptionMatcherInterceptor();
+	SubscriptionMatcherInterceptor subscribedTypesMatcherInterceptor() {
+		return new SubscribedTypesMatcherInterceptor();
 	}
 
 	@Bean

@@ -108,6 +108,23 @@ class AlertingTest extends EndToEndTest {
 	}
 
 	@Test
+	void anAdminAcknowledgesAnAlertWithoutSeeingTheRecord() {
+		createAsDoctor(vital(patient, "9279-1", "7", "/min"));
+		String flagId = search("Flag?patient=Patient/" + patient + "&status=active", Flag.class).get(0)
+				.getIdElement().toUnqualifiedVersionless().getValue();
+		String adminToken = clinic.userToken("Practitioner/admin", "admin", "user/Device.cruds");
+
+		HttpResponse<String> read = send("GET", "/fhir/" + flagId, null, null, "Authorization", "Bearer " + adminToken);
+		HttpResponse<String> acknowledged = send("POST", "/fhir/" + flagId + "/$acknowledge", "application/fhir+json",
+				"{\"resourceType\":\"Parameters\"}", "Authorization", "Bearer " + adminToken);
+
+		assertThat(read.statusCode()).isEqualTo(403);
+		assertThat(acknowledged.statusCode()).as(acknowledged.body()).isEqualTo(200);
+		assertThat(acknowledged.body()).contains("inactive").doesNotContain("Respiratory", "/min");
+		assertThat(search("Flag?patient=Patient/" + patient + "&status=active", Flag.class)).isEmpty();
+	}
+
+	@Test
 	void readingsOfOneTransactionShareTheirFlag() {
 		Bundle upload = new Bundle().setType(BundleType.TRANSACTION);
 		for (String value : List.of("35", "36", "37")) {

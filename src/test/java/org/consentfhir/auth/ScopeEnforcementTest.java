@@ -194,6 +194,7 @@ class ScopeEnforcementTest extends EndToEndTest {
 		observation.addCategory(new CodeableConcept(new Coding(
 				"http://terminology.hl7.org/CodeSystem/observation-category", category, null)));
 		observation.setCode(new CodeableConcept(new Coding("http://loinc.org", "8867-4", "Heart rate")));
+		observation.setValue(new org.hl7.fhir.r4.model.Quantity().setValue(72).setSystem("http://unitsofmeasure.org").setCode("/min"));
 		observation.setSubject(new Reference("Patient/" + patient));
 		return observation;
 	}

@@ -335,7 +335,12 @@ class FhirRestApiTest extends EndToEndTest {
 				"http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs", "Vital Signs")));
 		observation.setCode(new CodeableConcept(new Coding("http://loinc.org", loinc, null)));
 		observation.setEffective(new DateTimeType(date));
-		observation.setValue(new Quantity().setValue(value).setSystem("http://unitsofmeasure.org").setCode("/min"));
+		String unit = switch (loinc) {
+			case "8310-5" -> "Cel";
+			case "8867-4", "9279-1" -> "/min";
+			default -> throw new IllegalArgumentException("no unit known for " + loinc);
+		};
+		observation.setValue(new Quantity().setValue(value).setSystem("http://unitsofmeasure.org").setCode(unit));
 		return observation;
 	}
 

@@ -28,7 +28,8 @@ public final class ReadingFingerprint {
 	private ReadingFingerprint() {}
 
 	public static Optional<String> of(Observation reading) {
-		if (!reading.hasSubject() || !reading.getSubject().hasReference() || !reading.hasEffective()) {
+		boolean hasValue = reading.hasValue() || reading.getComponent().stream().anyMatch(c -> c.hasValue());
+		if (!reading.hasSubject() || !reading.getSubject().hasReference() || !reading.hasEffective() || !hasValue) {
 			return Optional.empty();
 		}
 		List<String> parts = new ArrayList<>();

@@ -45,8 +45,8 @@ class SmartScopeTest {
 		assertThat(Role.NURSE.limit(granted)).extracting(SmartScope::toString).containsExactly("user/*.crus", "patient/Observation.rs");
 		assertThat(Role.PATIENT.limit(granted)).extracting(SmartScope::toString).containsExactly("patient/Observation.rs");
 		assertThat(Role.ADMIN.limit(granted)).extracting(SmartScope::toString)
-				.contains("user/Practitioner.cruds", "user/Organization.cruds")
-				.noneMatch(s -> s.contains("Observation") || s.contains("Patient"));
+				.contains("user/Practitioner.cruds", "user/Organization.cruds", "user/ObservationDefinition.cruds")
+				.noneMatch(s -> s.startsWith("user/Observation.") || s.contains("Patient"));
 	}
 
 	@Test
