@@ -34,7 +34,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * severity, an age in an unknown unit) is refused with 422 before it is stored.
  */
 @Interceptor
-public class StoredAlertRules implements AlertRuleSource {
+class StoredAlertRules implements AlertRuleSource {
 
 	private static final long RECHECK_NANOS = 1_000_000_000L;
 
@@ -45,7 +45,7 @@ public class StoredAlertRules implements AlertRuleSource {
 	private final Set<Role> editorRoles;
 	private final AtomicReference<Book> book = new AtomicReference<>();
 
-	public StoredAlertRules(DaoRegistry daos, PolicyGeneration generation, Set<Role> editorRoles) {
+	StoredAlertRules(DaoRegistry daos, PolicyGeneration generation, Set<Role> editorRoles) {
 		this.daos = daos;
 		this.generation = generation;
 		this.editorRoles = Set.copyOf(editorRoles);

@@ -25,6 +25,27 @@ class ProfileValidationTest extends EndToEndTest {
 	}
 
 	@Test
+	void theVitalSignReadingProfileHoldsEachDefinedCodeToItsUnit() {
+		String reading = """
+				{"resourceType":"Observation","status":"final","subject":{"reference":"Patient/x"},
+				 "effectiveDateTime":"2026-01-01T10:00:00Z","code":{"coding":[{"system":"http://loinc.org","code":"8310-5"}]},
+				 "valueQuantity":{"value":%s,"system":"http://unitsofmeasure.org","code":"%s"}}""";
+		String validate = "/fhir/Observation/$validate?profile=https://consentfhir.org/fhir/StructureDefinition/vital-sign-reading";
+
+		HttpResponse<String> wrongUnit = send("POST", validate, "application/fhir+json", reading.formatted("98.6", "[degF]"));
+		HttpResponse<String> rightUnit = send("POST", validate, "application/fhir+json", reading.formatted("37", "Cel"));
+
+		assertThat(wrongUnit.body()).contains("vsr-8310-5");
+		assertThat(errors(rightUnit.body())).isZero();
+		assertThat(errors(wrongUnit.body())).isPositive();
+	}
+
+	private static long errors(String outcome) {
+		return FHIR.newJsonParser().parseResource(OperationOutcome.class, outcome).getIssue().stream()
+				.filter(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR).count();
+	}
+
+	@Test
 	void acceptsAPatientThatConformsAndFindsItByAbha() {
 		String abhaNumber = randomAbhaNumber();
 		String address = unique("asha.") + "@sbx";

@@ -68,8 +68,12 @@ class OfflineSyncTest extends EndToEndTest {
 		Bundle upload = backlog(6, false);
 		upload.addEntry(upload.getEntry().get(0).copy()); // the same reading twice in one upload
 
-		post(json(upload), deviceToken);
+		Bundle first = post(json(upload), deviceToken);
 		Bundle replay = post(json(backlog(6, false)), deviceToken);
+
+		assertThat(first.getEntry()).hasSize(7).as("one response entry per request entry");
+		assertThat(first.getEntry().get(6).getResponse().getStatus()).isEqualTo("200 OK");
+		assertThat(first.getEntry().get(6).getResponse().getLocation()).isEqualTo(first.getEntry().get(0).getResponse().getLocation());
 
 		assertThat(statuses(replay)).containsOnly("200 OK");
 		assertThat(count("Observation?subject=Patient/" + patient)).isEqualTo(6);

@@ -7,9 +7,14 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -32,12 +37,20 @@ import org.hl7.fhir.r4.model.Observation;
  *   <li>A plain {@code POST /Observation}: the condition is a request header, which HAPI reads
  *       before the body is handed on, so it is added at {@code SERVER_INCOMING_REQUEST_POST_PROCESSED}
  *       from the body, and the identifier at {@code SERVER_INCOMING_REQUEST_PRE_HANDLED}.</li>
+ *   <li>HAPI stores entries of one transaction that share a condition once and leaves the later
+ *       ones out of its response; the response gets them back ({@code SERVER_OUTGOING_RESPONSE}),
+ *       each answering {@code 200 OK} with the location of the reading it repeats, so the response
+ *       has one entry per request entry, in order, as FHIR requires.</li>
  * </ul>
  */
 @Interceptor
 public class DuplicateReadingInterceptor {
 
 	private static final String FINGERPRINT_KEY = DuplicateReadingInterceptor.class.getName() + ".fingerprint";
+	private static final String REPEATS_KEY = DuplicateReadingInterceptor.class.getName() + ".repeats";
+
+	/** A transaction entry HAPI will merge into an earlier one with the same condition. */
+	private record Repeat(int index, int repeatsIndex) {}
 
 	private final FhirContext fhir;
 
@@ -70,6 +83,62 @@ public class DuplicateReadingInterceptor {
 		} else if (resource instanceof Bundle bundle
 				&& (bundle.getType() == Bundle.BundleType.TRANSACTION || bundle.getType() == Bundle.BundleType.BATCH)) {
 			bundle.getEntry().forEach(DuplicateReadingInterceptor::makeConditional);
+			if (bundle.getType() == Bundle.BundleType.TRANSACTION) {
+				rememberRepeats(bundle, request);
+			}
+		}
+	}
+
+	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+	public void serverOutgoingResponse(RequestDetails request, ResponseDetails response) {
+		if (!(request.getUserData().get(REPEATS_KEY) instanceof List<?> repeats)
+				|| !(response.getResponseResource() instanceof Bundle answer)) {
+			return;
+		}
+		List<BundleEntryComponent> kept = new ArrayList<>(answer.getEntry());
+		int total = kept.size() + repeats.size();
+		List<BundleEntryComponent> restored = new ArrayList<>(total);
+		Map<Integer, Integer> answerOf = new HashMap<>();
+		int next = 0;
+		for (int index = 0, r = 0; index < total; index++) {
+			if (r < repeats.size() && ((Repeat) repeats.get(r)).index() == index) {
+				BundleEntryComponent first = restored.get(answerOf.get(((Repeat) repeats.get(r)).repeatsIndex()));
+				BundleEntryComponent copy = new BundleEntryComponent();
+				copy.getResponse().setStatus("200 OK").setLocation(first.getResponse().getLocation()).setEtag(first.getResponse().getEtag());
+				restored.add(copy);
+				r++;
+			} else {
+				if (next >= kept.size()) {
+					return; // not the answer this request was expected to get; leave it as HAPI made it
+				}
+				answerOf.put(index, restored.size());
+				restored.add(kept.get(next++));
+			}
+		}
+		answer.setEntry(restored);
+	}
+
+	/** Entries with the condition (and a fullUrl) of an earlier POST: HAPI keeps only the first. */
+	private static void rememberRepeats(Bundle bundle, RequestDetails request) {
+		Map<String, Integer> firstWith = new HashMap<>();
+		List<Repeat> repeats = new ArrayList<>();
+		for (int index = 0; index < bundle.getEntry().size(); index++) {
+			BundleEntryComponent entry = bundle.getEntry().get(index);
+			if (entry.getResource() == null || entry.getRequest().getMethod() != HTTPVerb.POST
+					|| !entry.getRequest().hasIfNoneExist() || !entry.hasFullUrl()) {
+				continue;
+			}
+			String condition = entry.getRequest().getIfNoneExist();
+			if (!condition.contains("?")) {
+				condition = entry.getResource().fhirType() + "?" + condition;
+			}
+			Integer first = firstWith.putIfAbsent(condition, index);
+			if (first != null) {
+				repeats.add(new Repeat(index, first));
+			}
+		}
+		if (!repeats.isEmpty()) {
+			request.getUserData().put(REPEATS_KEY, repeats);
 		}
 	}
 

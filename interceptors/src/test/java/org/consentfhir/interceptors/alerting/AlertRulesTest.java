@@ -194,6 +194,22 @@ class AlertRulesTest {
 	}
 
 	@Test
+	void theReadingProfileNamesTheUnitOfEveryDefinition() throws IOException {
+		var profile = FhirContext.forR4Cached().newJsonParser().parseResource(org.hl7.fhir.r4.model.StructureDefinition.class,
+				Files.readString(Path.of("fhir-profiles/StructureDefinition-vital-sign-reading.json")));
+		var constraints = profile.getDifferential().getElementFirstRep().getConstraint();
+
+		assertEquals(shipped.definitions().size(), constraints.size());
+		for (VitalSignDefinition definition : shipped.definitions()) {
+			var constraint = constraints.stream().filter(c -> c.getKey().equals("vsr-" + definition.code())).findFirst();
+			assertTrue(constraint.isPresent(), "no invariant for " + definition.code());
+			String expression = constraint.get().getExpression();
+			assertTrue(definition.unit() == null ? expression.endsWith("value.empty()") : expression.contains("code = '" + definition.unit() + "'"),
+					definition.code() + ": " + expression);
+		}
+	}
+
+	@Test
 	void enteredInErrorReadingsRaiseNothing() {
 		Observation reading = reading("2339-0", "mg/dL", new BigDecimal("400"));
 		reading.setStatus(Observation.ObservationStatus.ENTEREDINERROR);
