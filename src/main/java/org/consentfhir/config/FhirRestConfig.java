@@ -29,6 +29,7 @@ import org.consentfhir.audit.AuditEventResourceProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.consentfhir.alerting.FlagAcknowledgeOperation;
+import org.consentfhir.interceptors.alerting.AlertRuleSource;
 import org.consentfhir.interceptors.alerting.FreshAlertSearchInterceptor;
 import org.consentfhir.interceptors.sync.DuplicateReadingInterceptor;
 import org.consentfhir.interceptors.sync.UploadDigestInterceptor;
@@ -101,6 +102,7 @@ public class FhirRestConfig {
 			AccessLogOperation accessLog,
 			BreakGlassOperation breakGlass,
 			FlagAcknowledgeOperation flagAcknowledge,
+			AlertRuleSource alertRules,
 			AuditEventResourceProvider auditEvents,
 			FhirServerProperties properties) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -133,7 +135,8 @@ public class FhirRestConfig {
 		server.registerInterceptor(new AuditEventEntryGuardInterceptor());
 		server.registerInterceptor(new FreshAlertSearchInterceptor());
 		server.registerInterceptor(new UploadDigestInterceptor());
-		server.registerInterceptor(new DuplicateReadingInterceptor(systemDao.getContext()));
+		server.registerInterceptor(new DuplicateReadingInterceptor(systemDao.getContext(),
+				reading -> alertRules.current().definitionFor(reading.getCode()).isPresent()));
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		server.registerInterceptor(new OpenApiInterceptor());
 		server.registerInterceptor(smartCapabilityStatement);

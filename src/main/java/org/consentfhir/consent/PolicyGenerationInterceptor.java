@@ -8,7 +8,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * Moves the {@link PolicyGeneration} when a resource that decides access is created, updated or
- * deleted: Consent, PractitionerRole (a practitioner's organizations), CareTeam. Hooks the
+ * deleted: Consent, PractitionerRole (a practitioner's organizations), CareTeam, and the alert rules
+ * (ObservationDefinition), which other nodes keep in memory the same way. Hooks the
  * {@code STORAGE_PRECOMMIT_RESOURCE_*} pointcuts, so the counter moves in the same transaction as the
  * change and never before it is visible. Registered with the storage interceptors, for every writer
  * (internal ones such as break-glass too), whether or not policy is enforced.
@@ -16,7 +17,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 @Interceptor
 public class PolicyGenerationInterceptor {
 
-	private static final Set<String> POLICY_TYPES = Set.of("Consent", "PractitionerRole", "CareTeam");
+	private static final Set<String> POLICY_TYPES = Set.of("Consent", "PractitionerRole", "CareTeam", "ObservationDefinition");
 
 	private final PolicyGeneration generation;
 

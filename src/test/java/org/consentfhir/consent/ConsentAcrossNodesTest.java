@@ -13,6 +13,14 @@ import org.consentfhir.interceptors.consent.PurposeOfUse;
 import org.consentfhir.testsupport.Clinic;
 import org.consentfhir.testsupport.EndToEndTest;
 import org.consentfhir.testsupport.PostgresDatabase;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.ObservationDefinition;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Range;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -25,7 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Two server nodes (two application contexts) on one PostgreSQL database: a Consent granted or
  * revoked through one node decides the very next request on the other, although the other had the
- * patient's Consents cached.
+ * patient's Consents cached; an alert rule added through one node applies on the other within seconds.
  */
 @Tag("postgres")
 @EnabledIf("org.consentfhir.testsupport.PostgresDatabase#available")
@@ -68,6 +76,44 @@ class ConsentAcrossNodesTest {
 
 		assertThat(read(baseB, patient, doctor)).isEqualTo(403);
 		assertThat(read(baseA, patient, doctor)).isEqualTo(403);
+	}
+
+	@Test
+	void anAlertRuleAddedThroughOneNodeAppliesOnTheOtherWithinSeconds() throws Exception {
+		var nodeAClient = EndToEndTest.systemClient(baseA, "http://fhir.test/fhir");
+		var nodeBClient = EndToEndTest.systemClient(baseB, "http://fhir.test/fhir");
+		String patient = new Clinic(nodeAClient, "http://fhir.test/fhir").patient("Rules");
+		String code = "rule-" + java.util.UUID.randomUUID();
+		nodeBClient.create().resource(reading(patient, code, 0)).execute(); // node B has read its rules: none for this code
+
+		ObservationDefinition rule = new ObservationDefinition();
+		rule.getCode().addCoding(new Coding("urn:test:vitals", code, null));
+		rule.addQualifiedInterval().setCondition("Too high").setRange(new Range().setHigh(new Quantity().setValue(10)));
+		String admin = org.consentfhir.testsupport.TestIssuer.get().token("http://fhir.test/fhir", "user/ObservationDefinition.cruds",
+				c -> c.subject("admin").claim("role", "admin").claim("client_id", "admin-app"));
+		HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(baseA + "/ObservationDefinition"))
+				.header("Authorization", "Bearer " + admin).header("Content-Type", "application/fhir+json")
+				.POST(HttpRequest.BodyPublishers.ofString(ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser()
+						.encodeResourceToString(rule))).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+		long deadline = System.nanoTime() + 15_000_000_000L;
+		int flags = 0;
+		for (int minute = 1; flags == 0 && System.nanoTime() < deadline; minute++) {
+			nodeBClient.create().resource(reading(patient, code, minute)).execute();
+			flags = nodeBClient.search().byUrl("Flag?patient=Patient/" + patient).returnBundle(Bundle.class).execute().getEntry().size();
+			Thread.sleep(250);
+		}
+		assertThat(flags).isEqualTo(1);
+	}
+
+	private static Observation reading(String patient, String code, int minute) {
+		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+		reading.getCode().addCoding(new Coding("urn:test:vitals", code, null));
+		reading.setSubject(new Reference("Patient/" + patient));
+		reading.setEffective(new DateTimeType("2026-01-01T10:" + String.format("%02d", minute % 60) + ":00Z"));
+		reading.setValue(new Quantity().setValue(11).setSystem("http://unitsofmeasure.org").setCode("/min"));
+		return reading;
 	}
 
 	private static int read(String base, String patient, String token) throws Exception {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -23,7 +24,8 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Observation;
 
 /**
- * Makes every reading upload idempotent: an Observation created without a condition of its own is
+ * Makes every reading upload idempotent: a reading (an Observation of a code with an
+ * ObservationDefinition, as {@code isReading} tells) created without a condition of its own is
  * created "if none exists" with its {@link ReadingFingerprint} (patient, code, effective time,
  * value, device), which it also carries as an identifier ({@value ReadingFingerprint#SYSTEM}). A
  * retried upload, or the same reading sent twice, is then answered by HAPI's conditional create
@@ -53,9 +55,15 @@ public class DuplicateReadingInterceptor {
 	private record Repeat(int index, int repeatsIndex) {}
 
 	private final FhirContext fhir;
+	private final Predicate<Observation> isReading;
 
-	public DuplicateReadingInterceptor(FhirContext fhir) {
+	/**
+	 * @param isReading which Observations are readings; others (a lab panel of an EHR's import, a
+	 *                  survey answer) are stored as sent, without the cost of a conditional create
+	 */
+	public DuplicateReadingInterceptor(FhirContext fhir, Predicate<Observation> isReading) {
 		this.fhir = fhir;
+		this.isReading = isReading;
 	}
 
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
@@ -66,7 +74,7 @@ public class DuplicateReadingInterceptor {
 			return true;
 		}
 		Observation reading = parse(request);
-		if (reading != null) {
+		if (reading != null && isReading.test(reading)) {
 			ReadingFingerprint.of(reading).ifPresent(fingerprint -> {
 				request.getUserData().put(FINGERPRINT_KEY, fingerprint);
 				request.addHeader(Constants.HEADER_IF_NONE_EXIST, condition(fingerprint));
@@ -82,7 +90,7 @@ public class DuplicateReadingInterceptor {
 			addIdentifier(reading, fingerprint);
 		} else if (resource instanceof Bundle bundle
 				&& (bundle.getType() == Bundle.BundleType.TRANSACTION || bundle.getType() == Bundle.BundleType.BATCH)) {
-			bundle.getEntry().forEach(DuplicateReadingInterceptor::makeConditional);
+			bundle.getEntry().forEach(this::makeConditional);
 			if (bundle.getType() == Bundle.BundleType.TRANSACTION) {
 				rememberRepeats(bundle, request);
 			}
@@ -142,10 +150,11 @@ public class DuplicateReadingInterceptor {
 		}
 	}
 
-	private static void makeConditional(BundleEntryComponent entry) {
+	private void makeConditional(BundleEntryComponent entry) {
 		if (!(entry.getResource() instanceof Observation reading)
 				|| entry.getRequest().getMethod() != HTTPVerb.POST
-				|| entry.getRequest().hasIfNoneExist()) {
+				|| entry.getRequest().hasIfNoneExist()
+				|| !isReading.test(reading)) {
 			return;
 		}
 		ReadingFingerprint.of(reading).ifPresent(fingerprint -> {
