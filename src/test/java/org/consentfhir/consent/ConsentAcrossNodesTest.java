@@ -88,6 +88,7 @@ class ConsentAcrossNodesTest {
 
 		ObservationDefinition rule = new ObservationDefinition();
 		rule.getCode().addCoding(new Coding("urn:test:vitals", code, null));
+		rule.addPermittedDataType(ObservationDefinition.ObservationDataType.QUANTITY);
 		rule.addQualifiedInterval().setCondition("Too high").setRange(new Range().setHigh(new Quantity().setValue(10)));
 		String admin = org.consentfhir.testsupport.TestIssuer.get().token("http://fhir.test/fhir", "user/ObservationDefinition.cruds",
 				c -> c.subject("admin").claim("role", "admin").claim("client_id", "admin-app"));

@@ -67,10 +67,9 @@ public final class AlertRules {
 				continue;
 			}
 			String type = m.value().fhirType();
-			if (!definition.permittedTypes().contains(type)) {
-				problems.add(definition.permittedTypes().isEmpty()
-						? m.path() + ": a " + definition.display() + " (" + definition.code() + ") carries no value of its own; its components do"
-						: m.path() + ": a " + definition.display() + " value must be a " + String.join(" or ", definition.permittedTypes().stream().sorted().toList()) + ", not a " + type);
+			if (!definition.permittedTypes().isEmpty() && !definition.permittedTypes().contains(type)) {
+				problems.add(m.path() + ": a " + definition.display() + " value must be a "
+						+ String.join(" or ", definition.permittedTypes().stream().sorted().toList()) + ", not a " + type);
 				continue;
 			}
 			if (m.value() instanceof Quantity quantity && definition.unit() != null) {

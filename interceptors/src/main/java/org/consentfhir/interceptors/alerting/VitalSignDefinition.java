@@ -17,7 +17,9 @@ import org.hl7.fhir.r4.model.Range;
  * What one ObservationDefinition says about the readings of its code: which value types are
  * allowed, in which UCUM unit, and the alert rules its qualified intervals make.
  *
- * @param permittedTypes FHIR type names of {@code Observation.value[x]} ({@code Quantity}, ...); empty: no value (a panel)
+ * @param permittedTypes FHIR type names of {@code Observation.value[x]} ({@code Quantity}, ...); empty: any type
+ *                       (a panel such as blood pressure has its values in components; the reading
+ *                       profile says it has none of its own)
  * @param unit           the UCUM code a Quantity must carry, or null for any
  */
 public record VitalSignDefinition(String id, String system, String code, String display, Set<String> permittedTypes,

@@ -158,8 +158,9 @@ class AlertRulesTest {
 		assertEquals(1, shipped.problemsOf(reading("2339-0", "mmol/L", new BigDecimal("5"))).size());
 		assertTrue(shipped.problemsOf(reading("2339-0", "mmol/L", new BigDecimal("5"))).get(0).contains("'mg/dL'"));
 		assertEquals(1, shipped.problemsOf(reading("8310-5", "[degF]", new BigDecimal("100"))).size());
-		Observation panelWithValue = reading("85354-9", "mm[Hg]", new BigDecimal("120"));
-		assertEquals(1, shipped.problemsOf(panelWithValue).size());
+		Observation heartRateAsText = reading("8867-4", "/min", BigDecimal.ONE).setValue(new org.hl7.fhir.r4.model.StringType("72"));
+		assertEquals(1, shipped.problemsOf(heartRateAsText).size());
+		assertTrue(shipped.problemsOf(heartRateAsText).get(0).contains("must be a Quantity, not a string"));
 		Observation noValue = reading("8867-4", "/min", BigDecimal.ONE).setValue(null);
 		assertEquals(1, shipped.problemsOf(noValue).size());
 		assertTrue(shipped.problemsOf(reading("8867-4", "/min", new BigDecimal("72"))).isEmpty());
