@@ -164,7 +164,9 @@ class OfflineSyncTest extends EndToEndTest {
 		HttpResponse<String> own = send("POST", "/fhir/Observation", "application/fhir+json", json(reading(2, "72", false)),
 				"Authorization", "Bearer " + deviceToken);
 		assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
-		assertThat(FHIR.newJsonParser().parseResource(Observation.class, own.body()).getDevice().getReference()).isEqualTo(device);
+		Observation stored = FHIR.newJsonParser().parseResource(Observation.class, own.body());
+		assertThat(stored.getDevice().getReference()).isEqualTo(device);
+		assertThat(stored.getMeta().getSource()).startsWith("urn:consentfhir:client:device-client");
 	}
 
 	@Test

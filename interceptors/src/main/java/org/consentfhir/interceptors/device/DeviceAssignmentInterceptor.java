@@ -26,7 +26,9 @@ import org.hl7.fhir.r4.model.Reference;
  *   <li>each Observation it stores must be about a patient it is assigned to ({@code Device.patient},
  *       or the subject of an active DeviceUseStatement of the device) and name the device itself as
  *       {@code device} (filled in when absent): else 403 and, in a transaction, nothing is stored
- *       (hook {@code STORAGE_PRESTORAGE_RESOURCE_CREATED}).</li>
+ *       (hook {@code STORAGE_PRESTORAGE_RESOURCE_CREATED}). A reading the device (or the gateway
+ *       relaying it) sends without {@code meta.source} gets the device's OAuth client as source,
+ *       {@value #CLIENT_SOURCE_PREFIX}{@code <client_id>}.</li>
  * </ul>
  *
  * Patient consent is not asked for a device's readings: the assignment is the authority.
@@ -34,7 +36,10 @@ import org.hl7.fhir.r4.model.Reference;
 @Interceptor(order = InterceptorOrder.DEVICE_STATUS)
 public class DeviceAssignmentInterceptor implements PolicyInterceptor {
 
+	public static final String CLIENT_SOURCE_PREFIX = "urn:consentfhir:client:";
 	private static final String ASSIGNMENT_KEY = DeviceAssignmentInterceptor.class.getName() + ".assignment";
+
+	private record Writer(DeviceAssignment assignment, String clientId) {}
 
 	private final DeviceRegistry devices;
 
@@ -57,15 +62,16 @@ public class DeviceAssignmentInterceptor implements PolicyInterceptor {
 		if (!assignment.active()) {
 			throw new AuthenticationException("Device/" + device.getIdPart() + " is " + assignment.status() + ": its access is revoked");
 		}
-		request.getUserData().put(ASSIGNMENT_KEY, assignment);
+		request.getUserData().put(ASSIGNMENT_KEY, new Writer(assignment, token.clientId()));
 		return true;
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void storagePrestorageResourceCreated(IBaseResource resource, RequestDetails request) {
-		if (request == null || !(request.getUserData().get(ASSIGNMENT_KEY) instanceof DeviceAssignment assignment)) {
+		if (request == null || !(request.getUserData().get(ASSIGNMENT_KEY) instanceof Writer writer)) {
 			return;
 		}
+		DeviceAssignment assignment = writer.assignment();
 		if (!(resource instanceof Observation reading)) {
 			throw new ForbiddenOperationException("A device creates Observations only");
 		}
@@ -74,6 +80,9 @@ public class DeviceAssignmentInterceptor implements PolicyInterceptor {
 			reading.setDevice(new Reference(self));
 		} else if (!self.equals(new IdType(reading.getDevice().getReference()).toUnqualifiedVersionless().getValue())) {
 			throw new ForbiddenOperationException(self + " may not record readings of " + reading.getDevice().getReference());
+		}
+		if (!reading.getMeta().hasSource() && writer.clientId() != null) {
+			reading.getMeta().setSource(CLIENT_SOURCE_PREFIX + writer.clientId());
 		}
 		IdType subject = new IdType(reading.getSubject().getReference());
 		if (!"Patient".equals(subject.getResourceType()) || !assignment.patients().contains(subject.getIdPart())) {
