@@ -202,6 +202,30 @@ class OfflineSyncTest extends EndToEndTest {
 	}
 
 	@Test
+	void aDeviceMayAuthenticateWithItsOwnKeyAsASmartBackendService() {
+		OAuth oauth = new OAuth(url(""));
+		String admin = oauth.clientCredentials(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "client.create").text("access_token");
+		OAuth.Reply registered = oauth.json("POST", "/admin/devices/" + device.split("/")[1] + "/client", admin,
+				"{\"jwks_uri\":\"" + org.consentfhir.testsupport.TestIssuer.get().jwksUri() + "\",\"token_endpoint_auth_signing_alg\":\"RS384\"}");
+		assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+		assertThat(registered.body()).doesNotContain("client_secret");
+		String clientId = registered.text("client_id");
+		Instant now = Instant.now();
+		String assertion = org.consentfhir.testsupport.TestIssuer.sign(com.nimbusds.jose.JWSAlgorithm.RS384,
+				issuer().publishedKey(com.nimbusds.jose.JWSAlgorithm.RS384), new com.nimbusds.jwt.JWTClaimsSet.Builder()
+						.issuer(clientId).subject(clientId).audience(url("/oauth2/token")).jwtID(java.util.UUID.randomUUID().toString())
+						.issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(240))).build());
+
+		OAuth.Reply token = oauth.token(null, null, "grant_type", "client_credentials", "scope", "system/Observation.c",
+				"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion", assertion);
+		assertThat(token.status()).as(token.body()).isEqualTo(200);
+
+		HttpResponse<String> created = send("POST", "/fhir/Observation", "application/fhir+json", json(reading(0, "72", true)),
+				"Authorization", "Bearer " + token.text("access_token"));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+	}
+
+	@Test
 	void aBacklogOfFiveThousandReadingsIsAcceptedAndItsReplayStoresNothing() {
 		String body = json(backlog(5000, true));
 		assertThat(body.length()).isLessThan(10 * 1024 * 1024);
