@@ -34,6 +34,8 @@ import org.consentfhir.interceptors.alerting.FreshAlertSearchInterceptor;
 import org.consentfhir.interceptors.sync.DuplicateReadingInterceptor;
 import org.consentfhir.interceptors.sync.UploadDigestInterceptor;
 import org.consentfhir.breakglass.BreakGlassOperation;
+import org.consentfhir.identity.BiometricEnrollOperation;
+import org.consentfhir.identity.BiometricMatchOperation;
 import org.consentfhir.consent.ConsentCheckOperation;
 import org.consentfhir.interceptors.audit.AuditEventEntryGuardInterceptor;
 import org.consentfhir.interceptors.audit.AuditEventImmutabilityInterceptor;
@@ -102,6 +104,8 @@ public class FhirRestConfig {
 			AccessLogOperation accessLog,
 			BreakGlassOperation breakGlass,
 			FlagAcknowledgeOperation flagAcknowledge,
+			BiometricEnrollOperation biometricEnroll,
+			BiometricMatchOperation biometricMatch,
 			AlertRuleSource alertRules,
 			AuditEventResourceProvider auditEvents,
 			FhirServerProperties properties) {
@@ -117,6 +121,8 @@ public class FhirRestConfig {
 		server.registerProvider(accessLog);
 		server.registerProvider(breakGlass);
 		server.registerProvider(flagAcknowledge);
+		server.registerProvider(biometricEnroll);
+		server.registerProvider(biometricMatch);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 

@@ -74,6 +74,22 @@ public final class SecurityAlertEvents {
 		return event;
 	}
 
+	/**
+	 * A lookup of a patient by a biometric identifier ({@code Patient/$biometric-match}): DICOM
+	 * 110112 Query, the patient found (if any, and shown to the caller); never the template or its hash.
+	 */
+	public AuditEvent biometricLookup(RequestDetails request, ConsentCaller caller, String foundPatientId) {
+		AuditEvent event = common(request, caller, caller == null ? null : caller.purpose());
+		event.setType(new Coding(DCM, "110112", "Query"));
+		event.addSubtype(new Coding("https://consentfhir.org/fhir/CodeSystem/audit-subtype", "biometric-match", "Patient lookup by fingerprint"));
+		event.setOutcome(AuditEventOutcome._0);
+		event.setOutcomeDesc(foundPatientId == null ? "no patient shown" : "one patient shown");
+		if (foundPatientId != null) {
+			addPatient(event, foundPatientId);
+		}
+		return event;
+	}
+
 	private AuditEvent common(RequestDetails request, ConsentCaller caller, PurposeOfUse purpose) {
 		AuditEvent event = new AuditEvent();
 		event.setType(new Coding(DCM, SECURITY_ALERT, "Security Alert"));

@@ -93,6 +93,7 @@ public final class ScopeRules {
 			rules.allow("$validate stores nothing").operation().named("$validate").atAnyLevel().andAllowAllResponses();
 		}
 		patientOperationRules(rules, scopes, patient);
+		biometricRules(rules, scopes);
 		// who may acknowledge an alert (doctor, admin) is the operation's own rule; it shows no record
 		rules.allow("$acknowledge of an alert Flag").operation().named("$acknowledge").onInstancesOfType(Flag.class).andAllowAllResponses();
 		metaRules(rules, scopes);
@@ -153,6 +154,22 @@ public final class ScopeRules {
 			scoped.andRequireExplicitResponseAuthorization();
 		} else {
 			scoped.andAllowAllResponses();
+		}
+	}
+
+	/**
+	 * Fingerprint enrolment updates a Patient (a user or system scope that updates Patients; the
+	 * update itself is checked again as one); a lookup by fingerprint is a search of Patients whose
+	 * answer must be readable.
+	 */
+	private static void biometricRules(RuleBuilder rules, List<SmartScope> scopes) {
+		if (scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.UPDATE))) {
+			rules.allow("$biometric-enroll, for a writer of Patients").operation().named("$biometric-enroll")
+					.onInstancesOfType(Patient.class).andAllowAllResponses();
+		}
+		if (scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.SEARCH))) {
+			rules.allow("$biometric-match, for a searcher of Patients").operation().named("$biometric-match")
+					.onType(Patient.class).andRequireExplicitResponseAuthorization();
 		}
 	}
 

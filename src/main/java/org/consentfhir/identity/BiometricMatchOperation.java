@@ -1,0 +1,64 @@
+package org.consentfhir.identity;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
+import org.consentfhir.interceptors.audit.SecurityAlertEvents;
+import org.consentfhir.interceptors.consent.ConsentCaller;
+import org.consentfhir.interceptors.consent.ConsentCallers;
+import org.consentfhir.interceptors.consent.ConsentGate;
+import org.hl7.fhir.r4.model.Base64BinaryType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * {@code POST Patient/$biometric-match} with {@code template}: the patient enrolled with that
+ * fingerprint, as a searchset Bundle of at most one Patient, if the caller may see them (SMART
+ * scopes and patient consent, as for a read; otherwise the Bundle is empty, as if there were no
+ * match). Every lookup is an AuditEvent (DICOM Query, subtype {@code biometric-match}) naming the
+ * patient shown, never the template or its hash.
+ */
+public class BiometricMatchOperation {
+
+	private final DaoRegistry daos;
+	private final BiometricIdentifiers identifiers;
+	private final BiometricLookup lookup;
+	private final ConsentCallers callers;
+	private final ConsentGate gate;
+	private final SecurityAlertEvents events;
+	private final IBalpAuditEventSink audit;
+
+	BiometricMatchOperation(DaoRegistry daos, BiometricIdentifiers identifiers, BiometricLookup lookup, ConsentCallers callers,
+			ConsentGate gate, SecurityAlertEvents events, IBalpAuditEventSink audit) {
+		this.daos = daos;
+		this.identifiers = identifiers;
+		this.lookup = lookup;
+		this.callers = callers;
+		this.gate = gate;
+		this.events = events;
+		this.audit = audit;
+	}
+
+	@Operation(name = "$biometric-match", type = Patient.class)
+	public Bundle match(@OperationParam(name = "template", min = 1, max = 1) Base64BinaryType template, RequestDetails request) {
+		String hash = identifiers.of(BiometricLookup.bytesOf(template));
+		ConsentCaller caller = callers.of(request);
+		Bundle answer = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+		String shown = null;
+		for (String id : lookup.patientsWith(hash)) {
+			Patient patient = daos.getResourceDao(Patient.class).read(new IdType("Patient", id), new SystemRequestDetails());
+			if (caller == null || caller.trusted() || gate.denialFor(caller, patient, request) == null) {
+				answer.addEntry().setFullUrl(request.getFhirServerBase() + "/Patient/" + id).setResource(patient)
+						.getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+				shown = id;
+			}
+		}
+		answer.setTotal(answer.getEntry().size());
+		audit.recordAuditEvent(events.biometricLookup(request, caller, shown));
+		return answer;
+	}
+}

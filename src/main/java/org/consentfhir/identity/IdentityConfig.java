@@ -1,0 +1,37 @@
+package org.consentfhir.identity;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.nio.file.Path;
+import org.consentfhir.audit.DurableAuditSink;
+import org.consentfhir.interceptors.audit.SecurityAlertEvents;
+import org.consentfhir.interceptors.consent.ConsentCallers;
+import org.consentfhir.interceptors.consent.ConsentGate;
+import org.consentfhir.storage.StorageProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Patient identity: fingerprints enrolled as keyed hashes, and the lookup of a patient by fingerprint. */
+@Configuration
+public class IdentityConfig {
+
+	@Bean
+	BiometricIdentifiers biometricIdentifiers(IdentityProperties identity, StorageProperties storage) {
+		return BiometricIdentifiers.fromSettings(identity.biometricSecret(), Path.of(storage.dataDir()));
+	}
+
+	@Bean
+	BiometricLookup biometricLookup(DaoRegistry daos) {
+		return new BiometricLookup(daos);
+	}
+
+	@Bean
+	BiometricEnrollOperation biometricEnrollOperation(DaoRegistry daos, BiometricIdentifiers identifiers, BiometricLookup lookup) {
+		return new BiometricEnrollOperation(daos, identifiers, lookup);
+	}
+
+	@Bean
+	BiometricMatchOperation biometricMatchOperation(DaoRegistry daos, BiometricIdentifiers identifiers, BiometricLookup lookup,
+			ConsentCallers callers, ConsentGate gate, SecurityAlertEvents events, DurableAuditSink audit) {
+		return new BiometricMatchOperation(daos, identifiers, lookup, callers, gate, events, audit);
+	}
+}
