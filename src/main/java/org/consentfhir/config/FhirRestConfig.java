@@ -28,6 +28,7 @@ import org.consentfhir.audit.AccessLogOperation;
 import org.consentfhir.audit.AuditEventResourceProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.consentfhir.abdm.AbdmConsentNotifyOperation;
 import org.consentfhir.alerting.FlagAcknowledgeOperation;
 import org.consentfhir.interceptors.alerting.AlertRuleSource;
 import org.consentfhir.interceptors.alerting.FreshAlertSearchInterceptor;
@@ -106,6 +107,7 @@ public class FhirRestConfig {
 			FlagAcknowledgeOperation flagAcknowledge,
 			BiometricEnrollOperation biometricEnroll,
 			BiometricMatchOperation biometricMatch,
+			AbdmConsentNotifyOperation abdmConsentNotify,
 			AlertRuleSource alertRules,
 			AuditEventResourceProvider auditEvents,
 			FhirServerProperties properties) {
@@ -123,6 +125,7 @@ public class FhirRestConfig {
 		server.registerProvider(flagAcknowledge);
 		server.registerProvider(biometricEnroll);
 		server.registerProvider(biometricMatch);
+		server.registerProvider(abdmConsentNotify);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 

@@ -94,6 +94,12 @@ public final class ScopeRules {
 		}
 		patientOperationRules(rules, scopes, patient);
 		biometricRules(rules, scopes);
+		if (scopes.stream().anyMatch(s -> s.context() == Context.SYSTEM && s.coversType("Consent")
+				&& s.allows(Permission.CREATE) && s.allows(Permission.UPDATE))) {
+			// the ABDM gateway connector relays consent artefacts; the Consent writes are checked again as such
+			rules.allow("$abdm-consent-notify, for a system scope that creates and updates Consents")
+					.operation().named("$abdm-consent-notify").onServer().andAllowAllResponses();
+		}
 		// who may acknowledge an alert (doctor, admin) is the operation's own rule; it shows no record
 		rules.allow("$acknowledge of an alert Flag").operation().named("$acknowledge").onInstancesOfType(Flag.class).andAllowAllResponses();
 		metaRules(rules, scopes);
