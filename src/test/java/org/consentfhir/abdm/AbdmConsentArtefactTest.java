@@ -44,6 +44,9 @@ class AbdmConsentArtefactTest extends EndToEndTest {
 		assertThat(consent.getProvision().getActor()).extracting(a -> a.getReference().getIdentifier().getValue())
 				.containsExactly("HIU-42", "DR-7");
 		assertThat(consent.getSourceAttachment().getContentType()).isEqualTo("application/json");
+		String doctor = new org.consentfhir.testsupport.Clinic(client, baseUrl()).doctorToken();
+		assertThat(send("GET", "/fhir/Patient/" + patient, null, null, "Authorization", "Bearer " + doctor).statusCode())
+				.as("an artefact for another organization's HIU grants this doctor nothing").isEqualTo(403);
 
 		HttpResponse<String> revoked = notify("{\"requestId\":\"r2\",\"notification\":{\"status\":\"REVOKED\",\"consentId\":\"" + consentId + "\"}}");
 		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);

@@ -101,9 +101,14 @@ public final class ConsentDecider {
 		return nested != null ? nested : answer;
 	}
 
+	/** An actor named by reference; one named only by identifier (an ABDM HIU) is none of the caller's actors. */
+	private static boolean isOneOf(org.hl7.fhir.r4.model.Reference actor, java.util.Set<String> actors) {
+		String reference = actor.getReferenceElement().toUnqualifiedVersionless().getValue();
+		return reference != null && actors.contains(reference);
+	}
+
 	private static boolean applies(ProvisionComponent provision, AccessRequest request) {
-		if (provision.hasActor() && provision.getActor().stream()
-				.noneMatch(a -> request.actors().contains(a.getReference().getReferenceElement().toUnqualifiedVersionless().getValue()))) {
+		if (provision.hasActor() && provision.getActor().stream().noneMatch(a -> isOneOf(a.getReference(), request.actors()))) {
 			return false;
 		}
 		if (provision.hasPurpose() && request.purpose() == null) {
