@@ -6,7 +6,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import org.consentfhir.breakglass.BreakGlassFlags;
 import org.consentfhir.interceptors.audit.AuditCaptureInterceptor;
-import org.consentfhir.interceptors.audit.SecurityAlertEvents;
+import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.audit.TokenAuditContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,17 +49,17 @@ public class AuditConfig {
 	}
 
 	@Bean
-	AuditCaptureInterceptor auditCaptureInterceptor(DurableAuditSink sink, TokenAuditContext context) {
-		return new AuditCaptureInterceptor(sink, context);
+	AuditCaptureInterceptor auditCaptureInterceptor(DurableAuditSink sink, TokenAuditContext context, ca.uhn.fhir.context.FhirContext fhir) {
+		return new AuditCaptureInterceptor(sink, context, new org.consentfhir.interceptors.consent.PatientCompartment(fhir));
 	}
 
 	@Bean
-	SecurityAlertEvents securityAlertEvents(TokenAuditContext context) {
-		return new SecurityAlertEvents(context);
+	AccessAuditEvents accessAuditEvents(TokenAuditContext context) {
+		return new AccessAuditEvents(context);
 	}
 
 	@Bean
-	ConsentAuditTrail consentAuditTrail(DurableAuditSink sink, SecurityAlertEvents events, BreakGlassFlags flags) {
+	ConsentAuditTrail consentAuditTrail(DurableAuditSink sink, AccessAuditEvents events, BreakGlassFlags flags) {
 		return new ConsentAuditTrail(sink, events, flags);
 	}
 }

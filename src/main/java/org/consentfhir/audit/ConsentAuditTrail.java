@@ -4,7 +4,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
 import java.util.Map;
 import org.consentfhir.breakglass.BreakGlassFlags;
-import org.consentfhir.interceptors.audit.SecurityAlertEvents;
+import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.consent.ConsentAuditRecorder;
 import org.consentfhir.interceptors.consent.ConsentCaller;
 import org.consentfhir.interceptors.consent.ConsentDecision;
@@ -18,10 +18,10 @@ import org.consentfhir.interceptors.consent.ConsentDecisionLog;
 public class ConsentAuditTrail implements ConsentAuditRecorder {
 
 	private final IBalpAuditEventSink sink;
-	private final SecurityAlertEvents events;
+	private final AccessAuditEvents events;
 	private final BreakGlassFlags flags;
 
-	public ConsentAuditTrail(IBalpAuditEventSink sink, SecurityAlertEvents events, BreakGlassFlags flags) {
+	public ConsentAuditTrail(IBalpAuditEventSink sink, AccessAuditEvents events, BreakGlassFlags flags) {
 		this.sink = sink;
 		this.events = events;
 		this.flags = flags;

@@ -3,7 +3,7 @@ package org.consentfhir.breakglass;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import org.consentfhir.audit.DurableAuditSink;
-import org.consentfhir.interceptors.audit.SecurityAlertEvents;
+import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,7 +19,7 @@ public class BreakGlassConfig {
 
 	@Bean
 	BreakGlassOperation breakGlassOperation(DaoRegistry daos, BreakGlassFlags flags, ConsentCallers callers,
-			SecurityAlertEvents events, DurableAuditSink audit, BreakGlassProperties properties) {
+			AccessAuditEvents events, DurableAuditSink audit, BreakGlassProperties properties) {
 		return new BreakGlassOperation(daos, flags, callers, events, audit, properties, Clock.systemUTC());
 	}
 }

@@ -20,7 +20,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
-import org.consentfhir.interceptors.audit.SecurityAlertEvents;
+import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.auth.AccessToken;
 import org.consentfhir.interceptors.auth.Role;
 import org.consentfhir.interceptors.consent.BreakGlassConsents;
@@ -57,13 +57,13 @@ public class BreakGlassOperation {
 	private final DaoRegistry daos;
 	private final BreakGlassFlags flags;
 	private final ConsentCallers callers;
-	private final SecurityAlertEvents events;
+	private final AccessAuditEvents events;
 	private final IBalpAuditEventSink audit;
 	private final BreakGlassProperties properties;
 	private final Set<Role> roles;
 	private final Clock clock;
 
-	public BreakGlassOperation(DaoRegistry daos, BreakGlassFlags flags, ConsentCallers callers, SecurityAlertEvents events,
+	public BreakGlassOperation(DaoRegistry daos, BreakGlassFlags flags, ConsentCallers callers, AccessAuditEvents events,
 			IBalpAuditEventSink audit, BreakGlassProperties properties, Clock clock) {
 		this.consents = daos.getResourceDao(Consent.class);
 		this.daos = daos;

@@ -6,7 +6,7 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
-import org.consentfhir.interceptors.audit.SecurityAlertEvents;
+import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.consent.ConsentCaller;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.consent.ConsentGate;
@@ -29,11 +29,11 @@ public class BiometricMatchOperation {
 	private final BiometricLookup lookup;
 	private final ConsentCallers callers;
 	private final ConsentGate gate;
-	private final SecurityAlertEvents events;
+	private final AccessAuditEvents events;
 	private final IBalpAuditEventSink audit;
 
 	BiometricMatchOperation(DaoRegistry daos, BiometricIdentifiers identifiers, BiometricLookup lookup, ConsentCallers callers,
-			ConsentGate gate, SecurityAlertEvents events, IBalpAuditEventSink audit) {
+			ConsentGate gate, AccessAuditEvents events, IBalpAuditEventSink audit) {
 		this.daos = daos;
 		this.identifiers = identifiers;
 		this.lookup = lookup;

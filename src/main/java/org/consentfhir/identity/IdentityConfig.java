@@ -3,7 +3,7 @@ package org.consentfhir.identity;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.nio.file.Path;
 import org.consentfhir.audit.DurableAuditSink;
-import org.consentfhir.interceptors.audit.SecurityAlertEvents;
+import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.consent.ConsentGate;
 import org.consentfhir.storage.StorageProperties;
@@ -31,7 +31,7 @@ public class IdentityConfig {
 
 	@Bean
 	BiometricMatchOperation biometricMatchOperation(DaoRegistry daos, BiometricIdentifiers identifiers, BiometricLookup lookup,
-			ConsentCallers callers, ConsentGate gate, SecurityAlertEvents events, DurableAuditSink audit) {
+			ConsentCallers callers, ConsentGate gate, AccessAuditEvents events, DurableAuditSink audit) {
 		return new BiometricMatchOperation(daos, identifiers, lookup, callers, gate, events, audit);
 	}
 }

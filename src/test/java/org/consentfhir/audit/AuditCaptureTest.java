@@ -65,6 +65,21 @@ class AuditCaptureTest extends EndToEndTest {
 	}
 
 	@Test
+	void aRecordShownByAnOperationIsOnTheRecord() {
+		doctor.operation().onInstance("Patient/" + patient).named("$everything").withNoParameters(org.hl7.fhir.r4.model.Parameters.class)
+				.useHttpGet().returnResourceType(Bundle.class).execute();
+
+		AuditEvent everything = eventsFor(patient).stream()
+				.filter(e -> e.getSubtypeFirstRep().getCode().equals("operation"))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("no operation AuditEvent for Patient/" + patient));
+
+		assertThat(everything.getEntity()).anyMatch(e -> "$everything".equals(e.getDescription()));
+		assertThat(everything.getAgent()).anyMatch(a -> clinic.doctor.equals(a.getWho().getIdentifier().getValue()));
+		assertThat(everything.getPurposeOfEvent()).anyMatch(p -> p.getCodingFirstRep().getCode().equals("TREAT"));
+	}
+
+	@Test
 	void aDeleteIsOnTheRecord() {
 		Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL).setSubject(new Reference("Patient/" + patient));
 		observation.getCode().setText("temperature");

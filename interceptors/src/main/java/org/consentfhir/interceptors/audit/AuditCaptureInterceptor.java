@@ -1,6 +1,10 @@
 package org.consentfhir.interceptors.audit;
 
+import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
@@ -14,13 +18,47 @@ import org.consentfhir.interceptors.policy.PolicyInterceptor;
  * before the response goes out.
  *
  * <p>Hooks, as BALP does, {@code STORAGE_PRESHOW_RESOURCES} and {@code STORAGE_PRECOMMIT_RESOURCE_*};
+ * for operations, which BALP leaves out, {@code STORAGE_PRESHOW_RESOURCES} once more;
  * order {@link InterceptorOrder#AUDIT_CAPTURE}, after consent has removed what the caller may not see.
  * Docs: https://hapifhir.io/hapi-fhir/docs/security/balp_interceptor.html
  */
 @Interceptor(order = InterceptorOrder.AUDIT_CAPTURE)
 public class AuditCaptureInterceptor extends BalpAuditCaptureInterceptor implements PolicyInterceptor {
 
-	public AuditCaptureInterceptor(IBalpAuditEventSink sink, IBalpAuditContextServices context) {
+	private static final java.util.Set<ca.uhn.fhir.rest.api.RestOperationTypeEnum> OPERATIONS = java.util.EnumSet.of(
+			ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+			ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_TYPE,
+			ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_SERVER);
+
+	private final IBalpAuditEventSink sink;
+	private final AccessAuditEvents events;
+	private final org.consentfhir.interceptors.consent.PatientCompartment compartment;
+
+	public AuditCaptureInterceptor(IBalpAuditEventSink sink, IBalpAuditContextServices context,
+			org.consentfhir.interceptors.consent.PatientCompartment compartment) {
 		super(sink, context);
+		this.sink = sink;
+		this.events = new AccessAuditEvents(context);
+		this.compartment = compartment;
+	}
+
+	/**
+	 * BALP records reads and searches only; records an operation shows ({@code $everything},
+	 * {@code $summary}) are recorded here, one AuditEvent per patient whose records it showed.
+	 */
+	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
+	public void storagePreshowResourcesOfOperation(IPreResourceShowDetails details, ServletRequestDetails request) {
+		if (request == null || !OPERATIONS.contains(request.getRestOperationType())) {
+			return;
+		}
+		java.util.Set<String> patients = new java.util.TreeSet<>();
+		for (var resource : details.getAllResources()) {
+			if (resource != null) {
+				patients.addAll(compartment.ownersOf(resource));
+			}
+		}
+		for (String patient : patients) {
+			sink.recordAuditEvent(events.operationRead(request, request.getOperation(), patient));
+		}
 	}
 }

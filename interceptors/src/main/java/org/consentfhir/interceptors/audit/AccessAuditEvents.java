@@ -15,15 +15,18 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 
 /**
- * The AuditEvents of access decisions, typed DICOM 110113 "Security Alert" as IHE BALP does:
+ * The AuditEvents this server writes beyond HAPI's BALP capture:
  * <ul>
- *   <li>a consent decision (BALP AuthZ-Consent): a denial (outcome 4) or a break-glass permit
- *       (outcome 0), naming the patient, the deciding Consent and the reason;</li>
- *   <li>an emergency override started (DCM 110127) or stopped (DCM 110138), with its reason.</li>
+ *   <li>a consent decision (BALP AuthZ-Consent, DICOM 110113 "Security Alert"): a denial (outcome 4)
+ *       or a break-glass permit (outcome 0), naming the patient, the deciding Consent and the reason;</li>
+ *   <li>an emergency override started (DCM 110127) or stopped (DCM 110138), with its reason;</li>
+ *   <li>a patient's records shown by an operation ({@code $everything}, {@code $summary}), which BALP
+ *       does not record: one per patient, type {@code rest}, subtype {@code operation};</li>
+ *   <li>a lookup by fingerprint (DICOM 110112 Query).</li>
  * </ul>
  * Each names the user and client as BALP's own events do, and carries the purpose of use.
  */
-public final class SecurityAlertEvents {
+public final class AccessAuditEvents {
 
 	public static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
 	public static final String SECURITY_ALERT = "110113";
@@ -35,7 +38,7 @@ public final class SecurityAlertEvents {
 
 	private final IBalpAuditContextServices context;
 
-	public SecurityAlertEvents(IBalpAuditContextServices context) {
+	public AccessAuditEvents(IBalpAuditContextServices context) {
 		this.context = context;
 	}
 
@@ -71,6 +74,20 @@ public final class SecurityAlertEvents {
 		event.addEntity().setWhat(new org.hl7.fhir.r4.model.Reference(consentId))
 				.setType(new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT, "System Object"))
 				.setDescription("the break-glass Consent");
+		return event;
+	}
+
+	/** Records of one patient shown by an operation, named in the event's query entity. */
+	public AuditEvent operationRead(RequestDetails request, String operation, String patientId) {
+		AuditEvent event = common(request, null, null);
+		event.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "Restful Operation"));
+		event.addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", "operation", "operation"));
+		event.setOutcome(AuditEventOutcome._0);
+		event.setOutcomeDesc(operation + " showed records of Patient/" + patientId);
+		addPatient(event, patientId);
+		event.addEntity().setDescription(operation)
+				.setType(new Coding("https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType", "XrequestId", "request"))
+				.getWhat().getIdentifier().setValue(request.getRequestId());
 		return event;
 	}
 
