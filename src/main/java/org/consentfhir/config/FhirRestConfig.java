@@ -108,6 +108,7 @@ public class FhirRestConfig {
 			BiometricEnrollOperation biometricEnroll,
 			BiometricMatchOperation biometricMatch,
 			AbdmConsentNotifyOperation abdmConsentNotify,
+			ca.uhn.fhir.jpa.ips.provider.IpsOperationProvider summary,
 			AlertRuleSource alertRules,
 			AuditEventResourceProvider auditEvents,
 			FhirServerProperties properties) {
@@ -126,6 +127,7 @@ public class FhirRestConfig {
 		server.registerProvider(biometricEnroll);
 		server.registerProvider(biometricMatch);
 		server.registerProvider(abdmConsentNotify);
+		server.registerProvider(summary);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 
