@@ -94,6 +94,10 @@ public final class ScopeRules {
 		}
 		patientOperationRules(rules, scopes, patient);
 		biometricRules(rules, scopes);
+		if (scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("StructureDefinition") && s.allows(Permission.READ))) {
+			rules.allow("$snapshot of a StructureDefinition, for its reader").operation().named("$snapshot")
+					.onInstancesOfType(org.hl7.fhir.r4.model.StructureDefinition.class).andAllowAllResponses();
+		}
 		if (scopes.stream().anyMatch(s -> s.context() == Context.SYSTEM && s.coversType("Consent")
 				&& s.allows(Permission.CREATE) && s.allows(Permission.UPDATE))) {
 			// the ABDM gateway connector relays consent artefacts; the Consent writes are checked again as such
