@@ -108,6 +108,7 @@ public class FhirRestConfig {
 			BiometricEnrollOperation biometricEnroll,
 			BiometricMatchOperation biometricMatch,
 			AbdmConsentNotifyOperation abdmConsentNotify,
+			org.consentfhir.abdm.AbdmExportOperation abdmExport,
 			ca.uhn.fhir.jpa.ips.provider.IpsOperationProvider summary,
 			AlertRuleSource alertRules,
 			AuditEventResourceProvider auditEvents,
@@ -127,6 +128,7 @@ public class FhirRestConfig {
 		server.registerProvider(biometricEnroll);
 		server.registerProvider(biometricMatch);
 		server.registerProvider(abdmConsentNotify);
+		server.registerProvider(abdmExport);
 		server.registerProvider(summary);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport));

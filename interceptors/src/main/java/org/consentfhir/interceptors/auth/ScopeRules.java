@@ -138,6 +138,7 @@ public final class ScopeRules {
 	private static final List<PatientOperation> PATIENT_OPERATIONS = List.of(
 			new PatientOperation("$everything", "Patient", "Patient", true),
 			new PatientOperation("$summary", "Patient", "Patient", true),
+			new PatientOperation("$abdm-export", "Patient", "Patient", true),
 			new PatientOperation("$consent-check", "Consent", "Consent", false),
 			new PatientOperation("$access-log", "AuditEvent", null, false),
 			// who may break the glass (roles, a practitioner user) is the operation's own rule

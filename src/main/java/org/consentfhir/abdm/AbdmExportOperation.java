@@ -1,0 +1,106 @@
+package org.consentfhir.abdm;
+
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.IValidatorModule;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.ValidationResult;
+import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code Patient/{id}/$abdm-export?hiType=WellnessRecord&from=…&to=…}: the patient's records as ABDM
+ * document Bundles, one per hiType, in a Parameters ({@code document} parts). The records are read
+ * with the caller's own request, so SMART scopes and consent (purpose, actors, {@code dataPeriod})
+ * decide what goes in, and each patient shown is audited. Every document is validated with HAPI's
+ * validator against the IG profiles in {@code fhir-profiles/} before it leaves; one that does not
+ * validate is refused with 422 and the validator's OperationOutcome (and logged), never returned.
+ * This revision builds WellnessRecord; the other hiTypes answer 501.
+ */
+public class AbdmExportOperation {
+
+	private static final Logger log = LoggerFactory.getLogger(AbdmExportOperation.class);
+	private static final int MAX_READINGS = 5000;
+
+	private final DaoRegistry daos;
+	private final FhirValidator validator;
+	private final Organization hip;
+
+	AbdmExportOperation(DaoRegistry daos, IValidationSupport validationSupport, IValidatorModule instanceValidator, Organization hip) {
+		this.daos = daos;
+		this.validator = validationSupport.getFhirContext().newValidator().registerValidatorModule(instanceValidator);
+		this.hip = hip;
+	}
+
+	@Operation(name = "$abdm-export", type = Patient.class, idempotent = true)
+	public Parameters export(
+			@IdParam IdType patientId,
+			@OperationParam(name = "hiType", min = 1) List<CodeType> hiTypes,
+			@OperationParam(name = "from", max = 1) DateTimeType from,
+			@OperationParam(name = "to", max = 1) DateTimeType to,
+			RequestDetails request) {
+		Patient patient = daos.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), request);
+		Parameters answer = new Parameters();
+		for (CodeType hiType : hiTypes) {
+			Bundle document = switch (hiType.getCode()) {
+				case "WellnessRecord" -> WellnessRecordDocuments.build(patient, hip, readings(patient, from, to, request), new Date());
+				case "OPConsultation", "Prescription", "DischargeSummary", "DiagnosticReport", "ImmunizationRecord", "HealthDocumentRecord" ->
+						throw new NotImplementedOperationException("hiType " + hiType.getCode() + " is not exported yet; WellnessRecord is");
+				default -> throw new InvalidRequestException("Unknown hiType " + hiType.getCode());
+			};
+			requireValid(document);
+			answer.addParameter().setName("document").setResource(document);
+		}
+		return answer;
+	}
+
+	private List<Observation> readings(Patient patient, DateTimeType from, DateTimeType to, RequestDetails request) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient.getIdElement().toUnqualifiedVersionless().getValue()));
+		if (from != null || to != null) {
+			search.add("date", new DateRangeParam(from == null ? null : new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from.getValue()),
+					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to.getValue())));
+		}
+		search.setLoadSynchronousUpTo(MAX_READINGS);
+		return daos.getResourceDao(Observation.class).search(search, request).getAllResources().stream()
+				.filter(r -> r instanceof Observation)
+				.map(Observation.class::cast)
+				.toList();
+	}
+
+	private void requireValid(Bundle document) {
+		ValidationResult result = validator.validateWithResult(document);
+		boolean invalid = result.getMessages().stream()
+				.anyMatch(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL);
+		if (invalid) {
+			OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
+			log.error("An ABDM export did not validate and was not returned: {}", result.getMessages().stream()
+					.filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+					.map(m -> m.getLocationString() + " " + m.getMessage()).toList());
+			throw new UnprocessableEntityException("The export does not validate against the ABDM profiles", outcome);
+		}
+	}
+}
