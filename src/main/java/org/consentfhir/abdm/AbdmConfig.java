@@ -11,11 +11,10 @@ public class AbdmConfig {
 	@Bean
 	AbdmExportOperation abdmExportOperation(DaoRegistry daos, ca.uhn.fhir.context.support.IValidationSupport validationSupport,
 			@org.springframework.beans.factory.annotation.Qualifier("myInstanceValidator") ca.uhn.fhir.validation.IValidatorModule instanceValidator,
-			@org.springframework.beans.factory.annotation.Value("${fhir.abdm.hip-name:This HIP}") String hipName,
-			@org.springframework.beans.factory.annotation.Value("${fhir.abdm.hip-id:}") String hipId) {
-		org.hl7.fhir.r4.model.Organization hip = new org.hl7.fhir.r4.model.Organization().setName(hipName);
-		if (!hipId.isBlank()) {
-			hip.addIdentifier().setSystem("https://facility.ndhm.gov.in").setValue(hipId);
+			AbdmProperties abdm) {
+		org.hl7.fhir.r4.model.Organization hip = new org.hl7.fhir.r4.model.Organization().setName(abdm.hipName());
+		if (abdm.hipId() != null && !abdm.hipId().isBlank()) {
+			hip.addIdentifier().setSystem("https://facility.ndhm.gov.in").setValue(abdm.hipId());
 		}
 		return new AbdmExportOperation(daos, validationSupport, instanceValidator, hip);
 	}
