@@ -20,6 +20,13 @@ public class AbdmConfig {
 	}
 
 	@Bean
+	AbdmHealthInformationOperation abdmHealthInformationOperation(DaoRegistry daos, ca.uhn.fhir.context.FhirContext fhir,
+			AbdmExportOperation export, org.consentfhir.interceptors.audit.AccessAuditEvents events,
+			org.consentfhir.audit.DurableAuditSink audit) {
+		return new AbdmHealthInformationOperation(daos, fhir, export, events, audit);
+	}
+
+	@Bean
 	AbdmConsentNotifyOperation abdmConsentNotifyOperation(DaoRegistry daos) {
 		return new AbdmConsentNotifyOperation(daos);
 	}

@@ -105,7 +105,7 @@ final class AbdmConsentArtefacts {
 		return date == null ? Instant.now() : date.toInstant();
 	}
 
-	private static Date date(JsonNode node, String field) {
+	static Date date(JsonNode node, String field) {
 		if (!node.hasNonNull(field)) {
 			return null;
 		}

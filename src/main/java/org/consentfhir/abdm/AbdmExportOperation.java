@@ -66,23 +66,36 @@ public class AbdmExportOperation {
 		Patient patient = daos.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), request);
 		Parameters answer = new Parameters();
 		for (CodeType hiType : hiTypes) {
-			Bundle document = switch (hiType.getCode()) {
-				case "WellnessRecord" -> WellnessRecordDocuments.build(patient, hip, readings(patient, from, to, request), new Date());
-				case "OPConsultation", "Prescription", "DischargeSummary", "DiagnosticReport", "ImmunizationRecord", "HealthDocumentRecord" ->
-						throw new NotImplementedOperationException("hiType " + hiType.getCode() + " is not exported yet; WellnessRecord is");
-				default -> throw new InvalidRequestException("Unknown hiType " + hiType.getCode());
-			};
-			requireValid(document);
+			if (!HI_TYPES.contains(hiType.getCode())) {
+				throw new InvalidRequestException("Unknown hiType " + hiType.getCode());
+			}
+			Bundle document = document(hiType.getCode(), patient, from == null ? null : from.getValue(), to == null ? null : to.getValue(), request);
+			if (document == null) {
+				throw new NotImplementedOperationException("hiType " + hiType.getCode() + " is not exported yet; WellnessRecord is");
+			}
 			answer.addParameter().setName("document").setResource(document);
 		}
 		return answer;
 	}
 
-	private List<Observation> readings(Patient patient, DateTimeType from, DateTimeType to, RequestDetails request) {
+	static final java.util.Set<String> HI_TYPES = java.util.Set.of("OPConsultation", "Prescription", "DischargeSummary",
+			"DiagnosticReport", "ImmunizationRecord", "HealthDocumentRecord", "WellnessRecord");
+
+	/** The validated document of one hiType for the period, read with {@code request}; null for a hiType not built yet. */
+	Bundle document(String hiType, Patient patient, Date from, Date to, RequestDetails request) {
+		if (!"WellnessRecord".equals(hiType)) {
+			return null;
+		}
+		Bundle document = WellnessRecordDocuments.build(patient, hip, readings(patient, from, to, request), new Date());
+		requireValid(document);
+		return document;
+	}
+
+	private List<Observation> readings(Patient patient, Date from, Date to, RequestDetails request) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient.getIdElement().toUnqualifiedVersionless().getValue()));
 		if (from != null || to != null) {
-			search.add("date", new DateRangeParam(from == null ? null : new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from.getValue()),
-					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to.getValue())));
+			search.add("date", new DateRangeParam(from == null ? null : new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from),
+					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
 		}
 		search.setLoadSynchronousUpTo(MAX_READINGS);
 		return daos.getResourceDao(Observation.class).search(search, request).getAllResources().stream()

@@ -109,6 +109,7 @@ public class FhirRestConfig {
 			BiometricMatchOperation biometricMatch,
 			AbdmConsentNotifyOperation abdmConsentNotify,
 			org.consentfhir.abdm.AbdmExportOperation abdmExport,
+			org.consentfhir.abdm.AbdmHealthInformationOperation abdmHealthInformation,
 			ca.uhn.fhir.jpa.ips.provider.IpsOperationProvider summary,
 			AlertRuleSource alertRules,
 			AuditEventResourceProvider auditEvents,
@@ -129,6 +130,7 @@ public class FhirRestConfig {
 		server.registerProvider(biometricMatch);
 		server.registerProvider(abdmConsentNotify);
 		server.registerProvider(abdmExport);
+		server.registerProvider(abdmHealthInformation);
 		server.registerProvider(summary);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport));

@@ -103,6 +103,9 @@ public final class ScopeRules {
 			// the ABDM gateway connector relays consent artefacts; the Consent writes are checked again as such
 			rules.allow("$abdm-consent-notify, for a system scope that creates and updates Consents")
 					.operation().named("$abdm-consent-notify").onServer().andAllowAllResponses();
+			// the data leaves only under a consent artefact the operation checks; it answers statuses, no records
+			rules.allow("$abdm-hi-request, for the gateway connector's system scope")
+					.operation().named("$abdm-hi-request").onServer().andAllowAllResponses();
 		}
 		// who may acknowledge an alert (doctor, admin) is the operation's own rule; it shows no record
 		rules.allow("$acknowledge of an alert Flag").operation().named("$acknowledge").onInstancesOfType(Flag.class).andAllowAllResponses();

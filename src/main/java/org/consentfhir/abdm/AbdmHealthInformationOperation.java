@@ -1,0 +1,197 @@
+package org.consentfhir.abdm;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import org.consentfhir.interceptors.audit.AccessAuditEvents;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StringType;
+
+/**
+ * {@code POST /fhir/$abdm-hi-request}: the health-information request of ABDM's HIP API
+ * ({@code /v0.5/health-information/hip/request}, the JSON as the gateway sends it, relayed by the
+ * site's connector). The server checks the consent artefact it imported (it exists, is active and
+ * not past {@code dataEraseAt}, and the requested dateRange lies inside its {@code dataPeriod}),
+ * builds the document of each hiType the consent names (validated as by {@code $abdm-export}),
+ * encrypts each for the requester with Fidelius (the requester's key and nonce, a fresh key pair
+ * and nonce of this HIP), and POSTs them to {@code dataPushUrl} in pages ({@code pageNumber},
+ * {@code pageCount}, {@code transactionId}, entries with the encrypted {@code content}, the MD5 hex
+ * {@code checksum} of the plaintext and the care context, and this HIP's {@code keyMaterial}).
+ * Answers the session status (TRANSFERRED or FAILED) and each hiType's (DELIVERED or ERRORED);
+ * the connector sends the gateway's {@code notify}. Every push is audited per patient.
+ */
+public class AbdmHealthInformationOperation {
+
+	static final int ENTRIES_PER_PAGE = 10;
+	private static final ObjectMapper JSON = new ObjectMapper();
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	private final DaoRegistry daos;
+	private final FhirContext fhir;
+	private final AbdmExportOperation export;
+	private final AccessAuditEvents events;
+	private final IBalpAuditEventSink audit;
+
+	AbdmHealthInformationOperation(DaoRegistry daos, FhirContext fhir, AbdmExportOperation export, AccessAuditEvents events,
+			IBalpAuditEventSink audit) {
+		this.daos = daos;
+		this.fhir = fhir;
+		this.export = export;
+		this.events = events;
+		this.audit = audit;
+	}
+
+	private record HiRequest(String transactionId, String consentId, Date from, Date to, String pushUrl, String keyValue, String nonce) {}
+
+	private record Entry(String hiType, String careContext, String content, String checksum) {}
+
+	@Operation(name = "$abdm-hi-request", manualRequest = true)
+	public Parameters request(RequestDetails request) {
+		HiRequest hi = parse(request.loadRequestContents());
+		Consent consent = activeConsent(hi);
+		String patientId = consent.getPatient().getReferenceElement().getIdPart();
+		Patient patient = daos.getResourceDao(Patient.class).read(new IdType("Patient", patientId), new SystemRequestDetails());
+		Fidelius.KeyMaterial hip = Fidelius.newKeyMaterial();
+		String careContext = careContextOf(consent);
+
+		Parameters answer = new Parameters();
+		List<Entry> entries = new ArrayList<>();
+		for (var code : consent.getProvision().getCode()) {
+			String hiType = code.getCodingFirstRep().getCode();
+			Bundle document = export.document(hiType, patient, hi.from(), hi.to(), new SystemRequestDetails());
+			if (document == null) {
+				answer.addParameter().setName(hiType).setValue(new StringType("ERRORED"));
+				continue;
+			}
+			byte[] plain = fhir.newJsonParser().encodeResourceToString(document).getBytes(StandardCharsets.UTF_8);
+			entries.add(new Entry(hiType, careContext, Fidelius.encrypt(plain, hip, hi.keyValue(), hi.nonce()), md5Hex(plain)));
+		}
+		boolean delivered = push(hi, entries, hip);
+		entries.forEach(e -> answer.addParameter().setName(e.hiType()).setValue(new StringType(delivered ? "DELIVERED" : "ERRORED")));
+		answer.addParameter().setName("transactionId").setValue(new StringType(hi.transactionId()));
+		answer.addParameter().setName("sessionStatus").setValue(new StringType(delivered && !entries.isEmpty() ? "TRANSFERRED" : "FAILED"));
+		if (delivered && !entries.isEmpty()) {
+			audit.recordAuditEvent(events.operationRead(request, "$abdm-hi-request", patientId));
+		}
+		return answer;
+	}
+
+	private boolean push(HiRequest hi, List<Entry> entries, Fidelius.KeyMaterial hip) {
+		int pages = Math.max(1, (entries.size() + ENTRIES_PER_PAGE - 1) / ENTRIES_PER_PAGE);
+		for (int page = 0; page < pages; page++) {
+			ObjectNode body = JSON.createObjectNode()
+					.put("pageNumber", page + 1).put("pageCount", pages).put("transactionId", hi.transactionId());
+			ArrayNode items = body.putArray("entries");
+			for (Entry e : entries.subList(page * ENTRIES_PER_PAGE, Math.min(entries.size(), (page + 1) * ENTRIES_PER_PAGE))) {
+				items.addObject().put("content", e.content()).put("media", "application/fhir+json")
+						.put("checksum", e.checksum()).put("careContextReference", e.careContext());
+			}
+			ObjectNode key = body.putObject("keyMaterial").put("cryptoAlg", "ECDH").put("curve", "Curve25519").put("nonce", hip.nonce());
+			key.putObject("dhPublicKey").put("expiry", Instant.now().plus(Duration.ofHours(1)).toString())
+					.put("parameters", "Curve25519/32byte random key").put("keyValue", hip.publicKey());
+			try {
+				HttpResponse<Void> sent = HTTP.send(HttpRequest.newBuilder(URI.create(hi.pushUrl())).timeout(Duration.ofSeconds(60))
+						.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+						HttpResponse.BodyHandlers.discarding());
+				if (sent.statusCode() / 100 != 2) {
+					return false;
+				}
+			} catch (IOException e) {
+				return false;
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private Consent activeConsent(HiRequest hi) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous("identifier", new TokenParam(AbdmConsentArtefacts.CONSENT_ID_SYSTEM, hi.consentId()));
+		var found = daos.getResourceDao(Consent.class).search(search, new SystemRequestDetails()).getAllResources();
+		if (found.isEmpty()) {
+			throw new ResourceNotFoundException("No consent artefact " + hi.consentId() + " was granted to this HIP");
+		}
+		Consent consent = (Consent) found.get(0);
+		if (consent.getStatus() != Consent.ConsentState.ACTIVE) {
+			throw new UnprocessableEntityException("Consent " + hi.consentId() + " is " + consent.getStatus().toCode());
+		}
+		Date end = consent.getProvision().getPeriod().getEnd();
+		if (end != null && end.before(new Date())) {
+			throw new UnprocessableEntityException("Consent " + hi.consentId() + " expired at " + end.toInstant());
+		}
+		var data = consent.getProvision().getDataPeriod();
+		if ((data.hasStart() && (hi.from() == null || hi.from().before(data.getStart())))
+				|| (data.hasEnd() && (hi.to() == null || hi.to().after(data.getEnd())))) {
+			throw new UnprocessableEntityException("The requested dateRange is not inside the consent's " + data.getStartElement().getValueAsString()
+					+ " to " + data.getEndElement().getValueAsString());
+		}
+		return consent;
+	}
+
+	private static String careContextOf(Consent consent) {
+		try {
+			JsonNode contexts = JSON.readTree(consent.getSourceAttachment().getData()).path("notification").path("consentDetail").path("careContexts");
+			return contexts.path(0).path("careContextReference").asText("");
+		} catch (IOException | RuntimeException e) {
+			return "";
+		}
+	}
+
+	private static HiRequest parse(byte[] body) {
+		try {
+			JsonNode root = JSON.readTree(body);
+			JsonNode hi = root.path("hiRequest");
+			JsonNode range = hi.path("dateRange");
+			JsonNode key = hi.path("keyMaterial");
+			return new HiRequest(
+					AbdmConsentArtefacts.required(root, "transactionId"),
+					AbdmConsentArtefacts.required(hi.path("consent"), "id"),
+					AbdmConsentArtefacts.date(range, "from"),
+					AbdmConsentArtefacts.date(range, "to"),
+					AbdmConsentArtefacts.required(hi, "dataPushUrl"),
+					AbdmConsentArtefacts.required(key.path("dhPublicKey"), "keyValue"),
+					AbdmConsentArtefacts.required(key, "nonce"));
+		} catch (IOException | IllegalArgumentException e) {
+			throw new InvalidRequestException("Not an ABDM health-information request: " + e.getMessage());
+		}
+	}
+
+	private static String md5Hex(byte[] plain) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(plain));
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+}
