@@ -23,6 +23,7 @@ import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * decide what goes in, and each patient shown is audited. Every document is validated with HAPI's
  * validator against the IG profiles in {@code fhir-profiles/} before it leaves; one that does not
  * validate is refused with 422 and the validator's OperationOutcome (and logged), never returned.
- * This revision builds WellnessRecord; the other hiTypes answer 501.
+ * This revision builds WellnessRecord and OPConsultation (the period's latest encounter); the other
+ * hiTypes answer 501.
  */
 public class AbdmExportOperation {
 
@@ -48,11 +50,13 @@ public class AbdmExportOperation {
 
 	private final DaoRegistry daos;
 	private final FhirValidator validator;
+	private final ca.uhn.fhir.context.FhirContext fhir;
 	private final Organization hip;
 
 	AbdmExportOperation(DaoRegistry daos, IValidationSupport validationSupport, IValidatorModule instanceValidator, Organization hip) {
 		this.daos = daos;
-		this.validator = validationSupport.getFhirContext().newValidator().registerValidatorModule(instanceValidator);
+		this.fhir = validationSupport.getFhirContext();
+		this.validator = fhir.newValidator().registerValidatorModule(instanceValidator);
 		this.hip = hip;
 	}
 
@@ -71,7 +75,7 @@ public class AbdmExportOperation {
 			}
 			Bundle document = document(hiType.getCode(), patient, from == null ? null : from.getValue(), to == null ? null : to.getValue(), request);
 			if (document == null) {
-				throw new NotImplementedOperationException("hiType " + hiType.getCode() + " is not exported yet; WellnessRecord is");
+				throw new NotImplementedOperationException("hiType " + hiType.getCode() + " is not exported yet; WellnessRecord and OPConsultation are");
 			}
 			answer.addParameter().setName("document").setResource(document);
 		}
@@ -83,12 +87,42 @@ public class AbdmExportOperation {
 
 	/** The validated document of one hiType for the period, read with {@code request}; null for a hiType not built yet. */
 	Bundle document(String hiType, Patient patient, Date from, Date to, RequestDetails request) {
-		if (!"WellnessRecord".equals(hiType)) {
-			return null;
+		Bundle document = switch (hiType) {
+			case "WellnessRecord" -> WellnessRecordDocuments.build(patient, hip, readings(patient, from, to, request), new Date());
+			case "OPConsultation" -> opConsultation(patient, from, to, request);
+			default -> null;
+		};
+		if (document != null) {
+			requireValid(document);
 		}
-		Bundle document = WellnessRecordDocuments.build(patient, hip, readings(patient, from, to, request), new Date());
-		requireValid(document);
 		return document;
+	}
+
+	/** The latest encounter of the period and what was recorded in it. */
+	private Bundle opConsultation(Patient patient, Date from, Date to, RequestDetails request) {
+		String subject = patient.getIdElement().toUnqualifiedVersionless().getValue();
+		List<Encounter> encounters = search(Encounter.class, "subject", subject, from, to, request);
+		Encounter latest = encounters.stream()
+				.max(java.util.Comparator.comparing((Encounter e) -> e.getPeriod().getStart(), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+				.orElseThrow(() -> new UnprocessableEntityException("No encounter of " + subject + " in the period: no OPConsultation to export"));
+		String encounter = latest.getIdElement().toUnqualifiedVersionless().getValue();
+		java.util.Map<OpConsultationDocuments.SectionKind, List<? extends org.hl7.fhir.r4.model.DomainResource>> sections = new java.util.LinkedHashMap<>();
+		sections.put(OpConsultationDocuments.CHIEF_COMPLAINTS, search(org.hl7.fhir.r4.model.Condition.class, "encounter", encounter, null, null, request));
+		sections.put(OpConsultationDocuments.ALLERGIES, search(org.hl7.fhir.r4.model.AllergyIntolerance.class, "patient", subject, null, null, request));
+		sections.put(OpConsultationDocuments.PHYSICAL_EXAMINATION, search(Observation.class, "encounter", encounter, null, null, request));
+		sections.put(OpConsultationDocuments.MEDICATIONS, search(org.hl7.fhir.r4.model.MedicationRequest.class, "encounter", encounter, null, null, request));
+		return OpConsultationDocuments.build(fhir, patient, hip, latest, sections, new Date());
+	}
+
+	private <T extends org.hl7.fhir.r4.model.Resource> List<T> search(Class<T> type, String param, String reference, Date from, Date to,
+			RequestDetails request) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous(param, new ReferenceParam(reference));
+		if (from != null || to != null) {
+			search.add("date", new DateRangeParam(from == null ? null : new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from),
+					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
+		}
+		search.setLoadSynchronousUpTo(MAX_READINGS);
+		return daos.getResourceDao(type).search(search, request).getAllResources().stream().filter(type::isInstance).map(type::cast).toList();
 	}
 
 	private List<Observation> readings(Patient patient, Date from, Date to, RequestDetails request) {

@@ -88,7 +88,12 @@ public class AbdmHealthInformationOperation {
 		List<Entry> entries = new ArrayList<>();
 		for (var code : consent.getProvision().getCode()) {
 			String hiType = code.getCodingFirstRep().getCode();
-			Bundle document = export.document(hiType, patient, hi.from(), hi.to(), new SystemRequestDetails());
+			Bundle document;
+			try {
+				document = export.document(hiType, patient, hi.from(), hi.to(), new SystemRequestDetails());
+			} catch (UnprocessableEntityException nothingToSend) {
+				document = null;
+			}
 			if (document == null) {
 				answer.addParameter().setName(hiType).setValue(new StringType("ERRORED"));
 				continue;

@@ -1,0 +1,108 @@
+package org.consentfhir.abdm;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Composition;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Builds the ABDM OPConsultation document of one outpatient encounter: the OPConsultRecord
+ * Composition (SNOMED CT 371530004, the encounter, the HIP as author) with the sections that have
+ * records (chief complaints: Conditions; allergies; physical examination: Observations;
+ * medications: MedicationRequests), then the Patient, the HIP, the Encounter and the records, all
+ * with {@code urn:uuid} fullUrls. A reference to the patient or the encounter points at its entry;
+ * any other (a practitioner, a medication, another encounter) keeps only its display text, so the
+ * document stands alone and stays valid.
+ */
+final class OpConsultationDocuments {
+
+	static final String SNOMED = "http://snomed.info/sct";
+
+	/** Section title, SNOMED CT code and display. */
+	record SectionKind(String title, String code, String display) {}
+
+	static final SectionKind CHIEF_COMPLAINTS = new SectionKind("Chief complaints", "422843007", "Chief complaint section");
+	static final SectionKind ALLERGIES = new SectionKind("Allergies", "722446000", "Allergy record");
+	static final SectionKind PHYSICAL_EXAMINATION = new SectionKind("Physical examination", "425044008", "Physical exam section");
+	static final SectionKind MEDICATIONS = new SectionKind("Medications", "721912009", "Medication summary document");
+
+	private OpConsultationDocuments() {}
+
+	static Bundle build(FhirContext fhir, Patient patient, Organization hip, Encounter encounter,
+			Map<SectionKind, List<? extends DomainResource>> sections, Date now) {
+		Map<String, String> urns = new HashMap<>();
+		String patientUrn = urn(urns, patient);
+		String encounterUrn = urn(urns, encounter);
+		String hipUrn = "urn:uuid:" + UUID.randomUUID();
+
+		Composition composition = new Composition();
+		composition.getMeta().addProfile(WellnessRecordDocuments.IG + "OPConsultRecord");
+		composition.setStatus(Composition.CompositionStatus.FINAL);
+		composition.setType(new CodeableConcept(new Coding(SNOMED, "371530004", "Clinical consultation report")));
+		composition.setSubject(new Reference(patientUrn));
+		composition.setEncounter(new Reference(encounterUrn));
+		composition.setDate(now);
+		composition.addAuthor(new Reference(hipUrn));
+		composition.setTitle("Consultation Report");
+
+		Bundle document = new Bundle().setType(Bundle.BundleType.DOCUMENT);
+		document.getMeta().setVersionId("1").addProfile(WellnessRecordDocuments.IG + "DocumentBundle")
+				.addSecurity(new Coding("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "V", "very restricted"));
+		document.getIdentifier().setSystem(WellnessRecordDocuments.DOCUMENT_ID_SYSTEM).setValue(UUID.randomUUID().toString());
+		document.setTimestamp(now);
+		document.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(composition);
+		document.addEntry().setFullUrl(patientUrn).setResource(standalone(fhir, patient, urns));
+		document.addEntry().setFullUrl(hipUrn).setResource(new Organization().setName(hip.getName()).setIdentifier(hip.getIdentifier()));
+		document.addEntry().setFullUrl(encounterUrn).setResource(standalone(fhir, encounter, urns));
+		sections.forEach((kind, records) -> {
+			if (records.isEmpty()) {
+				return;
+			}
+			Composition.SectionComponent section = composition.addSection().setTitle(kind.title())
+					.setCode(new CodeableConcept(new Coding(SNOMED, kind.code(), kind.display())));
+			for (DomainResource record : records) {
+				String urn = "urn:uuid:" + UUID.randomUUID();
+				document.addEntry().setFullUrl(urn).setResource(standalone(fhir, record, urns));
+				section.addEntry(new Reference(urn));
+			}
+		});
+		return document;
+	}
+
+	private static String urn(Map<String, String> urns, Resource resource) {
+		String urn = "urn:uuid:" + UUID.randomUUID();
+		urns.put(resource.getIdElement().toUnqualifiedVersionless().getValue(), urn);
+		return urn;
+	}
+
+	/** A copy without id or meta whose references point into the document or keep only their display. */
+	private static Resource standalone(FhirContext fhir, DomainResource resource, Map<String, String> urns) {
+		DomainResource copy = resource.copy();
+		copy.setId((String) null);
+		copy.setMeta(null);
+		copy.setText(null);
+		for (Reference reference : fhir.newTerser().getAllPopulatedChildElementsOfType(copy, Reference.class)) {
+			String target = reference.getReferenceElement().toUnqualifiedVersionless().getValue();
+			String urn = target == null ? null : urns.get(target);
+			if (urn != null) {
+				reference.setReference(urn);
+			} else if (reference.hasReference()) {
+				String display = reference.hasDisplay() ? reference.getDisplay() : reference.getReferenceElement().getResourceType() + " (not in this document)";
+				reference.setReference(null).setIdentifier(null).setType(null).setDisplay(display);
+			}
+		}
+		return copy;
+	}
+}
