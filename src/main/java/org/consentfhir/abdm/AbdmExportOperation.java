@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * decide what goes in, and each patient shown is audited. Every document is validated with HAPI's
  * validator against the IG profiles in {@code fhir-profiles/} before it leaves; one that does not
  * validate is refused with 422 and the validator's OperationOutcome (and logged), never returned.
- * This revision builds WellnessRecord and OPConsultation (the period's latest encounter); the other
- * hiTypes answer 501.
+ * OPConsultation and DischargeSummary report on the period's latest outpatient (AMB) or inpatient
+ * (IMP) encounter; Prescription, ImmunizationRecord, DiagnosticReport and HealthDocumentRecord hold
+ * the period's MedicationRequests, Immunizations, DiagnosticReports or DocumentReferences. A hiType
+ * with nothing in the period is 422.
  */
 public class AbdmExportOperation {
 
@@ -75,7 +77,7 @@ public class AbdmExportOperation {
 			}
 			Bundle document = document(hiType.getCode(), patient, from == null ? null : from.getValue(), to == null ? null : to.getValue(), request);
 			if (document == null) {
-				throw new NotImplementedOperationException("hiType " + hiType.getCode() + " is not exported yet; WellnessRecord and OPConsultation are");
+				throw new NotImplementedOperationException("hiType " + hiType.getCode() + " is not exported yet");
 			}
 			answer.addParameter().setName("document").setResource(document);
 		}
@@ -89,7 +91,12 @@ public class AbdmExportOperation {
 	Bundle document(String hiType, Patient patient, Date from, Date to, RequestDetails request) {
 		Bundle document = switch (hiType) {
 			case "WellnessRecord" -> WellnessRecordDocuments.build(patient, hip, readings(patient, from, to, request), new Date());
-			case "OPConsultation" -> opConsultation(patient, from, to, request);
+			case "OPConsultation" -> encounterDocument(RecordDocuments.OP_CONSULTATION, "AMB", patient, from, to, request);
+			case "DischargeSummary" -> encounterDocument(RecordDocuments.DISCHARGE_SUMMARY, "IMP", patient, from, to, request);
+			case "Prescription" -> singleSection(RecordDocuments.PRESCRIPTION, org.hl7.fhir.r4.model.MedicationRequest.class, "subject", "authoredon", patient, from, to, request);
+			case "ImmunizationRecord" -> singleSection(RecordDocuments.IMMUNIZATION, org.hl7.fhir.r4.model.Immunization.class, "patient", "date", patient, from, to, request);
+			case "DiagnosticReport" -> singleSection(RecordDocuments.DIAGNOSTIC_REPORT, org.hl7.fhir.r4.model.DiagnosticReport.class, "subject", "date", patient, from, to, request);
+			case "HealthDocumentRecord" -> singleSection(RecordDocuments.HEALTH_DOCUMENT, org.hl7.fhir.r4.model.DocumentReference.class, "subject", "date", patient, from, to, request);
 			default -> null;
 		};
 		if (document != null) {
@@ -98,27 +105,53 @@ public class AbdmExportOperation {
 		return document;
 	}
 
-	/** The latest encounter of the period and what was recorded in it. */
-	private Bundle opConsultation(Patient patient, Date from, Date to, RequestDetails request) {
+	/** A single-section document of the period's records of one type; 422 when there are none. */
+	private <T extends org.hl7.fhir.r4.model.DomainResource> Bundle singleSection(RecordDocuments.DocumentKind kind, Class<T> type,
+			String patientParam, String dateParam, Patient patient, Date from, Date to, RequestDetails request) {
 		String subject = patient.getIdElement().toUnqualifiedVersionless().getValue();
-		List<Encounter> encounters = search(Encounter.class, "subject", subject, from, to, request);
-		Encounter latest = encounters.stream()
-				.max(java.util.Comparator.comparing((Encounter e) -> e.getPeriod().getStart(), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
-				.orElseThrow(() -> new UnprocessableEntityException("No encounter of " + subject + " in the period: no OPConsultation to export"));
-		String encounter = latest.getIdElement().toUnqualifiedVersionless().getValue();
-		java.util.Map<OpConsultationDocuments.SectionKind, List<? extends org.hl7.fhir.r4.model.DomainResource>> sections = new java.util.LinkedHashMap<>();
-		sections.put(OpConsultationDocuments.CHIEF_COMPLAINTS, search(org.hl7.fhir.r4.model.Condition.class, "encounter", encounter, null, null, request));
-		sections.put(OpConsultationDocuments.ALLERGIES, search(org.hl7.fhir.r4.model.AllergyIntolerance.class, "patient", subject, null, null, request));
-		sections.put(OpConsultationDocuments.PHYSICAL_EXAMINATION, search(Observation.class, "encounter", encounter, null, null, request));
-		sections.put(OpConsultationDocuments.MEDICATIONS, search(org.hl7.fhir.r4.model.MedicationRequest.class, "encounter", encounter, null, null, request));
-		return OpConsultationDocuments.build(fhir, patient, hip, latest, sections, new Date());
+		List<T> records = search(type, patientParam, subject, dateParam, from, to, request);
+		if (records.isEmpty()) {
+			throw new UnprocessableEntityException("No " + type.getSimpleName() + " of " + subject + " in the period: no " + kind.profile() + " to export");
+		}
+		java.util.Map<RecordDocuments.SectionKind, List<? extends org.hl7.fhir.r4.model.DomainResource>> sections =
+				java.util.Map.of(RecordDocuments.onlySection(kind), records);
+		return RecordDocuments.build(fhir, kind, patient, hip, null, sections, new Date());
 	}
 
-	private <T extends org.hl7.fhir.r4.model.Resource> List<T> search(Class<T> type, String param, String reference, Date from, Date to,
+	/** The period's latest encounter of the class (AMB outpatient, IMP inpatient) and what was recorded in it. */
+	private Bundle encounterDocument(RecordDocuments.DocumentKind kind, String encounterClass, Patient patient, Date from, Date to,
 			RequestDetails request) {
+		String subject = patient.getIdElement().toUnqualifiedVersionless().getValue();
+		List<Encounter> encounters = search(Encounter.class, "subject", subject, "date", from, to, request).stream()
+				.filter(e -> encounterClass.equals(e.getClass_().getCode()))
+				.toList();
+		Encounter latest = encounters.stream()
+				.max(java.util.Comparator.comparing((Encounter e) -> e.getPeriod().getStart(), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+				.orElseThrow(() -> new UnprocessableEntityException("No " + encounterClass + " encounter of " + subject + " in the period: no "
+						+ kind.profile() + " to export"));
+		String encounter = latest.getIdElement().toUnqualifiedVersionless().getValue();
+		boolean discharge = kind == RecordDocuments.DISCHARGE_SUMMARY;
+		java.util.Map<RecordDocuments.SectionKind, List<? extends org.hl7.fhir.r4.model.DomainResource>> sections = new java.util.LinkedHashMap<>();
+		sections.put(RecordDocuments.CHIEF_COMPLAINTS, search(org.hl7.fhir.r4.model.Condition.class, "encounter", encounter, null, null, null, request));
+		sections.put(RecordDocuments.ALLERGIES, search(org.hl7.fhir.r4.model.AllergyIntolerance.class, "patient", subject, null, null, null, request));
+		sections.put(discharge ? RecordDocuments.INVESTIGATIONS : RecordDocuments.PHYSICAL_EXAMINATION,
+				search(Observation.class, "encounter", encounter, null, null, null, request));
+		sections.put(discharge ? RecordDocuments.DISCHARGE_MEDICATIONS : RecordDocuments.MEDICATIONS,
+				search(org.hl7.fhir.r4.model.MedicationRequest.class, "encounter", encounter, null, null, null, request));
+		if (discharge) {
+			sections.put(RecordDocuments.PROCEDURES, search(org.hl7.fhir.r4.model.Procedure.class, "encounter", encounter, null, null, null, request));
+		}
+		if (sections.values().stream().allMatch(List::isEmpty)) {
+			throw new UnprocessableEntityException(encounter + " has no records to report: no " + kind.profile() + " to export");
+		}
+		return RecordDocuments.build(fhir, kind, patient, hip, latest, sections, new Date());
+	}
+
+	private <T extends org.hl7.fhir.r4.model.Resource> List<T> search(Class<T> type, String param, String reference, String dateParam,
+			Date from, Date to, RequestDetails request) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous(param, new ReferenceParam(reference));
-		if (from != null || to != null) {
-			search.add("date", new DateRangeParam(from == null ? null : new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from),
+		if (dateParam != null && (from != null || to != null)) {
+			search.add(dateParam, new DateRangeParam(from == null ? null : new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from),
 					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
 		}
 		search.setLoadSynchronousUpTo(MAX_READINGS);

@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Patient/$abdm-export: WellnessRecord documents that validate, narrowed by date and by consent. */
@@ -52,7 +53,7 @@ class AbdmExportTest extends EndToEndTest {
 		assertThat(send("GET", "/fhir/Patient/" + stranger + "/$abdm-export?hiType=WellnessRecord", null, null, "Authorization", "Bearer " + doctor)
 				.statusCode()).isIn(403, 404);
 		assertThat(send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=Prescription", null, null, "Authorization", "Bearer " + doctor)
-				.statusCode()).isEqualTo(501);
+				.statusCode()).as("no prescription in the period").isEqualTo(422);
 		assertThat(send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=OPConsultation", null, null, "Authorization", "Bearer " + doctor)
 				.statusCode()).as("no encounter to report on").isEqualTo(422);
 		assertThat(send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=Gossip", null, null, "Authorization", "Bearer " + doctor)
@@ -89,6 +90,57 @@ class AbdmExportTest extends EndToEndTest {
 		HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(document));
 		assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
 				.noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+	}
+
+	@Test
+	void everyOtherHiTypeExportsADocumentThatValidates() {
+		Clinic clinic = new Clinic(client, baseUrl());
+		String patient = clinic.patient(unique("Export"));
+		clinic.permit(patient, clinic.organization, PurposeOfUse.TREAT);
+		Reference subject = new Reference("Patient/" + patient);
+		var snomed = (java.util.function.BiFunction<String, String, org.hl7.fhir.r4.model.CodeableConcept>)
+				(code, text) -> new org.hl7.fhir.r4.model.CodeableConcept(new Coding("http://snomed.info/sct", code, text));
+		client.create().resource(new org.hl7.fhir.r4.model.MedicationRequest()
+				.setStatus(org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus.ACTIVE)
+				.setIntent(org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestIntent.ORDER)
+				.setMedication(snomed.apply("387517004", "Paracetamol")).setSubject(subject)
+				.setAuthoredOnElement(new DateTimeType("2026-06-05")).addDosageInstruction(new org.hl7.fhir.r4.model.Dosage().setText("500 mg twice a day")))
+				.execute();
+		client.create().resource(new org.hl7.fhir.r4.model.Immunization()
+				.setStatus(org.hl7.fhir.r4.model.Immunization.ImmunizationStatus.COMPLETED)
+				.setVaccineCode(snomed.apply("1119349007", "COVID-19 mRNA vaccine")).setPatient(subject)
+				.setOccurrence(new DateTimeType("2026-06-06"))).execute();
+		client.create().resource(new org.hl7.fhir.r4.model.DiagnosticReport()
+				.setStatus(org.hl7.fhir.r4.model.DiagnosticReport.DiagnosticReportStatus.FINAL)
+				.setCode(new org.hl7.fhir.r4.model.CodeableConcept(new Coding("http://loinc.org", "58410-2", "CBC panel"))).setSubject(subject)
+				.setEffective(new DateTimeType("2026-06-07")).setConclusion("Within normal limits")).execute();
+		org.hl7.fhir.r4.model.DocumentReference letter = new org.hl7.fhir.r4.model.DocumentReference()
+				.setStatus(org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus.CURRENT).setSubject(subject);
+		letter.setDate(java.util.Date.from(java.time.Instant.parse("2026-06-08T10:00:00Z")));
+		letter.addContent().getAttachment().setContentType("text/plain").setData("Referral letter".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		client.create().resource(letter).execute();
+		String stay = client.create().resource(new org.hl7.fhir.r4.model.Encounter()
+				.setStatus(org.hl7.fhir.r4.model.Encounter.EncounterStatus.FINISHED)
+				.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP", "inpatient encounter")).setSubject(subject)
+				.setPeriod(new org.hl7.fhir.r4.model.Period().setStartElement(new DateTimeType("2026-06-09T10:00:00Z"))
+						.setEndElement(new DateTimeType("2026-06-12T10:00:00Z")))).execute().getId().toUnqualifiedVersionless().getValue();
+		client.create().resource(new org.hl7.fhir.r4.model.Condition().setSubject(subject).setEncounter(new Reference(stay))
+				.setCode(snomed.apply("233604007", "Pneumonia"))).execute();
+
+		HttpResponse<String> response = send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=Prescription&hiType=ImmunizationRecord"
+				+ "&hiType=DiagnosticReport&hiType=HealthDocumentRecord&hiType=DischargeSummary&from=2026-01-01",
+				null, null, "Authorization", "Bearer " + clinic.doctorToken());
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		List<Bundle> documents = FHIR.newJsonParser().parseResource(Parameters.class, response.body()).getParameter().stream()
+				.map(p -> (Bundle) p.getResource()).toList();
+		assertThat(documents).extracting(d -> ((Composition) d.getEntryFirstRep().getResource()).getType().getCodingFirstRep().getCode())
+				.containsExactly("440545006", "41000179103", "721981007", "419891008", "373942005");
+		for (Bundle document : documents) {
+			HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(document));
+			assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
+					.as(validated.body()).noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+		}
 	}
 
 	private void reading(String patient, String loinc, String value, String unit, String when) {

@@ -18,15 +18,14 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Builds the ABDM OPConsultation document of one outpatient encounter: the OPConsultRecord
- * Composition (SNOMED CT 371530004, the encounter, the HIP as author) with the sections that have
- * records (chief complaints: Conditions; allergies; physical examination: Observations;
- * medications: MedicationRequests), then the Patient, the HIP, the Encounter and the records, all
- * with {@code urn:uuid} fullUrls. A reference to the patient or the encounter points at its entry;
+ * Builds the ABDM documents of records (every hiType but WellnessRecord): the Composition of the
+ * kind's IG profile (its SNOMED CT type, the encounter where the kind has one, the HIP as author)
+ * with the sections that have records, then the Patient, the HIP, the Encounter and the records,
+ * all with {@code urn:uuid} fullUrls. A reference to the patient or the encounter points at its entry;
  * any other (a practitioner, a medication, another encounter) keeps only its display text, so the
  * document stands alone and stays valid.
  */
-final class OpConsultationDocuments {
+final class RecordDocuments {
 
 	static final String SNOMED = "http://snomed.info/sct";
 
@@ -38,24 +37,47 @@ final class OpConsultationDocuments {
 	static final SectionKind PHYSICAL_EXAMINATION = new SectionKind("Physical examination", "425044008", "Physical exam section");
 	static final SectionKind MEDICATIONS = new SectionKind("Medications", "721912009", "Medication summary document");
 
-	private OpConsultationDocuments() {}
+	private RecordDocuments() {}
 
-	static Bundle build(FhirContext fhir, Patient patient, Organization hip, Encounter encounter,
+	/** An ABDM document kind: its Composition profile, SNOMED CT type and title. */
+	record DocumentKind(String profile, String code, String display, String title) {}
+
+	static final DocumentKind OP_CONSULTATION = new DocumentKind("OPConsultRecord", "371530004", "Clinical consultation report", "Consultation Report");
+	static final DocumentKind DISCHARGE_SUMMARY = new DocumentKind("DischargeSummaryRecord", "373942005", "Discharge summary", "Discharge Summary");
+	static final DocumentKind PRESCRIPTION = new DocumentKind("PrescriptionRecord", "440545006", "Prescription record", "Prescription");
+	static final DocumentKind IMMUNIZATION = new DocumentKind("ImmunizationRecord", "41000179103", "Immunization record", "Immunization Record");
+	static final DocumentKind DIAGNOSTIC_REPORT = new DocumentKind("DiagnosticReportRecord", "721981007", "Diagnostic studies report", "Diagnostic Report");
+	static final DocumentKind HEALTH_DOCUMENT = new DocumentKind("HealthDocumentRecord", "419891008", "Record artifact", "Health Document");
+
+	/** The one section of a single-section kind (its code is the document's type). */
+	static SectionKind onlySection(DocumentKind kind) {
+		return new SectionKind(kind.title(), kind.code(), kind.display());
+	}
+
+	static final SectionKind MEDICAL_HISTORY = new SectionKind("Medical history", "1003642006", "Past medical history section");
+	static final SectionKind INVESTIGATIONS = new SectionKind("Investigations", "721981007", "Diagnostic studies report");
+	static final SectionKind DISCHARGE_MEDICATIONS = new SectionKind("Medications", "1003606003", "Medication history section");
+	static final SectionKind PROCEDURES = new SectionKind("Procedures", "1003640003", "History of past procedure section");
+
+	/** @param encounter the encounter the document reports on, or null for a kind without one */
+	static Bundle build(FhirContext fhir, DocumentKind kind, Patient patient, Organization hip, Encounter encounter,
 			Map<SectionKind, List<? extends DomainResource>> sections, Date now) {
 		Map<String, String> urns = new HashMap<>();
 		String patientUrn = urn(urns, patient);
-		String encounterUrn = urn(urns, encounter);
+		String encounterUrn = encounter == null ? null : urn(urns, encounter);
 		String hipUrn = "urn:uuid:" + UUID.randomUUID();
 
 		Composition composition = new Composition();
-		composition.getMeta().addProfile(WellnessRecordDocuments.IG + "OPConsultRecord");
+		composition.getMeta().addProfile(WellnessRecordDocuments.IG + kind.profile());
 		composition.setStatus(Composition.CompositionStatus.FINAL);
-		composition.setType(new CodeableConcept(new Coding(SNOMED, "371530004", "Clinical consultation report")));
+		composition.setType(new CodeableConcept(new Coding(SNOMED, kind.code(), kind.display())));
 		composition.setSubject(new Reference(patientUrn));
-		composition.setEncounter(new Reference(encounterUrn));
+		if (encounterUrn != null) {
+			composition.setEncounter(new Reference(encounterUrn));
+		}
 		composition.setDate(now);
 		composition.addAuthor(new Reference(hipUrn));
-		composition.setTitle("Consultation Report");
+		composition.setTitle(kind.title());
 
 		Bundle document = new Bundle().setType(Bundle.BundleType.DOCUMENT);
 		document.getMeta().setVersionId("1").addProfile(WellnessRecordDocuments.IG + "DocumentBundle")
@@ -65,13 +87,15 @@ final class OpConsultationDocuments {
 		document.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(composition);
 		document.addEntry().setFullUrl(patientUrn).setResource(standalone(fhir, patient, urns));
 		document.addEntry().setFullUrl(hipUrn).setResource(new Organization().setName(hip.getName()).setIdentifier(hip.getIdentifier()));
-		document.addEntry().setFullUrl(encounterUrn).setResource(standalone(fhir, encounter, urns));
-		sections.forEach((kind, records) -> {
+		if (encounterUrn != null) {
+			document.addEntry().setFullUrl(encounterUrn).setResource(standalone(fhir, encounter, urns));
+		}
+		sections.forEach((sectionKind, records) -> {
 			if (records.isEmpty()) {
 				return;
 			}
-			Composition.SectionComponent section = composition.addSection().setTitle(kind.title())
-					.setCode(new CodeableConcept(new Coding(SNOMED, kind.code(), kind.display())));
+			Composition.SectionComponent section = composition.addSection().setTitle(sectionKind.title())
+					.setCode(new CodeableConcept(new Coding(SNOMED, sectionKind.code(), sectionKind.display())));
 			for (DomainResource record : records) {
 				String urn = "urn:uuid:" + UUID.randomUUID();
 				document.addEntry().setFullUrl(urn).setResource(standalone(fhir, record, urns));
