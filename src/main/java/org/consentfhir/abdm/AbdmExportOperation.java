@@ -81,8 +81,15 @@ public class AbdmExportOperation {
 			}
 			answer.addParameter().setName("document").setResource(document);
 		}
+		if (request instanceof ca.uhn.fhir.rest.server.servlet.ServletRequestDetails servlet && servlet.getServletResponse() != null) {
+			Object nanos = request.getUserData().get(VALIDATION_NANOS);
+			servlet.getServletResponse().addHeader("X-Validation-Ms", String.valueOf(nanos instanceof Long n ? n / 1_000_000 : 0));
+		}
 		return answer;
 	}
+
+	/** Time spent validating this request's documents, for the X-Validation-Ms response header (the benchmark reads it). */
+	private static final String VALIDATION_NANOS = AbdmExportOperation.class.getName() + ".validationNanos";
 
 	static final java.util.Set<String> HI_TYPES = java.util.Set.of("OPConsultation", "Prescription", "DischargeSummary",
 			"DiagnosticReport", "ImmunizationRecord", "HealthDocumentRecord", "WellnessRecord");
@@ -100,7 +107,9 @@ public class AbdmExportOperation {
 			default -> null;
 		};
 		if (document != null) {
+			long start = System.nanoTime();
 			requireValid(document);
+			request.getUserData().merge(VALIDATION_NANOS, System.nanoTime() - start, (a, b) -> (Long) a + (Long) b);
 		}
 		return document;
 	}
