@@ -164,7 +164,7 @@ public class AbdmExportOperation {
 					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
 		}
 		search.setLoadSynchronousUpTo(MAX_READINGS);
-		return daos.getResourceDao(type).search(search, request).getAllResources().stream().filter(type::isInstance).map(type::cast).toList();
+		return daos.getResourceDao(type).search(search, request).getResources(0, MAX_READINGS).stream().filter(type::isInstance).map(type::cast).toList();
 	}
 
 	private List<Observation> readings(Patient patient, Date from, Date to, RequestDetails request) {
@@ -174,7 +174,7 @@ public class AbdmExportOperation {
 					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
 		}
 		search.setLoadSynchronousUpTo(MAX_READINGS);
-		return daos.getResourceDao(Observation.class).search(search, request).getAllResources().stream()
+		return daos.getResourceDao(Observation.class).search(search, request).getResources(0, MAX_READINGS).stream()
 				.filter(r -> r instanceof Observation)
 				.map(Observation.class::cast)
 				.toList();

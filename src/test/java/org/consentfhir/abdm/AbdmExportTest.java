@@ -45,6 +45,9 @@ class AbdmExportTest extends EndToEndTest {
 		assertThat(composition.getSection()).extracting(Composition.SectionComponent::getTitle)
 				.containsExactly("Vital Signs", "Body Measurement", "Physical Activity", "Other Observations");
 		assertThat(document.getEntry()).filteredOn(e -> e.getResource() instanceof Observation).hasSize(4);
+		HttpResponse<String> trusted = send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=WellnessRecord&from=2026-01-01", null, null);
+		assertThat(trusted.statusCode()).as("a client trusted with every record: " + trusted.body()).isEqualTo(200);
+		assertThat(trusted.headers().firstValue("X-Validation-Ms")).isPresent();
 		HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(document));
 		assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
 				.noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
