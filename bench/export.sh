@@ -40,7 +40,7 @@ while read -r p; do
 		"$BASE/Patient/$p/\$abdm-export?hiType=WellnessRecord&hiType=OPConsultation")
 	code=$(sed -n 's/^TIME .* CODE \([0-9]*\)$/\1/p' <<<"$out"); total=$(sed -n 's/^TIME \([0-9.]*\) .*/\1/p' <<<"$out")
 	valid=$(tr -d '\r' <<<"$out" | sed -n 's/^[Xx]-[Vv]alidation-[Mm]s: //p')
-	entries=$(grep -o '"fullUrl"' "$WORK/last.json" | wc -l)
+	entries=$(grep -o '"fullUrl"' "$WORK/last.json" | wc -l || true)
 	echo "$p $code $total ${valid:-0} $entries" >> "$WORK/timings"
 done < "$WORK/patients"
 python3 - "$WORK/timings" "$BENCH_DIR/results/$RUN_ID.md" "$(git -C "$ROOT" rev-parse --short HEAD)" <<'PY'

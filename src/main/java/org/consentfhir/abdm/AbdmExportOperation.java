@@ -164,7 +164,8 @@ public class AbdmExportOperation {
 					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
 		}
 		search.setLoadSynchronousUpTo(MAX_READINGS);
-		return daos.getResourceDao(type).search(search, request).getResources(0, MAX_READINGS).stream().filter(type::isInstance).map(type::cast).toList();
+		search.setCount(MAX_READINGS); // without it HAPI pages the result at the server's default size for a REST request
+		return all(daos.getResourceDao(type).search(search, request)).stream().filter(type::isInstance).map(type::cast).toList();
 	}
 
 	private List<Observation> readings(Patient patient, Date from, Date to, RequestDetails request) {
@@ -174,10 +175,24 @@ public class AbdmExportOperation {
 					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
 		}
 		search.setLoadSynchronousUpTo(MAX_READINGS);
-		return daos.getResourceDao(Observation.class).search(search, request).getResources(0, MAX_READINGS).stream()
+		search.setCount(MAX_READINGS); // without it HAPI pages the result at the server's default size for a REST request
+		return all(daos.getResourceDao(Observation.class).search(search, request)).stream()
 				.filter(r -> r instanceof Observation)
 				.map(Observation.class::cast)
 				.toList();
+	}
+
+	/** Every result, page by page (a result shown to a consent-checked request has no size to ask for at once). */
+	private static List<org.hl7.fhir.instance.model.api.IBaseResource> all(ca.uhn.fhir.rest.api.server.IBundleProvider result) {
+		List<org.hl7.fhir.instance.model.api.IBaseResource> all = new java.util.ArrayList<>();
+		while (all.size() < MAX_READINGS) {
+			List<org.hl7.fhir.instance.model.api.IBaseResource> page = result.getResources(all.size(), Math.min(MAX_READINGS, all.size() + 500));
+			if (page.isEmpty()) {
+				break;
+			}
+			all.addAll(page);
+		}
+		return all;
 	}
 
 	private void requireValid(Bundle document) {
