@@ -43,6 +43,14 @@ final class AbdmConsentArtefacts {
 
 	private AbdmConsentArtefacts() {}
 
+	/** The Consent imported for an artefact, or null. */
+	static Consent stored(ca.uhn.fhir.jpa.api.dao.DaoRegistry daos, String consentId) {
+		var search = ca.uhn.fhir.jpa.searchparam.SearchParameterMap.newSynchronous("identifier",
+				new ca.uhn.fhir.rest.param.TokenParam(CONSENT_ID_SYSTEM, consentId));
+		var found = daos.getResourceDao(Consent.class).search(search, new ca.uhn.fhir.rest.api.server.SystemRequestDetails()).getAllResources();
+		return found.isEmpty() ? null : (Consent) found.get(0);
+	}
+
 	static ConsentState statusOf(String abdmStatus) {
 		return switch (abdmStatus == null ? "" : abdmStatus) {
 			case "GRANTED" -> ConsentState.ACTIVE;

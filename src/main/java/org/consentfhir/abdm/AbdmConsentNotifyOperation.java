@@ -34,10 +34,12 @@ public class AbdmConsentNotifyOperation {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
+	private final DaoRegistry daos;
 	private final IFhirResourceDao<Consent> consents;
 	private final IFhirResourceDao<Patient> patients;
 
 	AbdmConsentNotifyOperation(DaoRegistry daos) {
+		this.daos = daos;
 		this.consents = daos.getResourceDao(Consent.class);
 		this.patients = daos.getResourceDao(Patient.class);
 	}
@@ -57,7 +59,7 @@ public class AbdmConsentNotifyOperation {
 		} catch (IOException | IllegalArgumentException e) {
 			throw new InvalidRequestException("Not an ABDM consent notification: " + e.getMessage());
 		}
-		Consent existing = stored(consentId);
+		Consent existing = AbdmConsentArtefacts.stored(daos, consentId);
 		Consent written;
 		if (existing == null) {
 			if (!notification.has("consentDetail")) {
@@ -94,13 +96,6 @@ public class AbdmConsentNotifyOperation {
 			throw new InvalidRequestException("Not an ABDM consent artefact: " + e.getMessage());
 		}
 		return (Consent) consents.create(consent, request).getResource();
-	}
-
-	private Consent stored(String consentId) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous("identifier",
-				new TokenParam(AbdmConsentArtefacts.CONSENT_ID_SYSTEM, consentId));
-		var found = consents.search(search, new SystemRequestDetails()).getAllResources();
-		return found.isEmpty() ? null : (Consent) found.get(0);
 	}
 
 	private List<String> patientsWithAbha(String abhaAddress) {

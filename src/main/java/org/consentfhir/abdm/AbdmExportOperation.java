@@ -12,7 +12,6 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IValidatorModule;
@@ -76,9 +75,6 @@ public class AbdmExportOperation {
 				throw new InvalidRequestException("Unknown hiType " + hiType.getCode());
 			}
 			Bundle document = document(hiType.getCode(), patient, from == null ? null : from.getValue(), to == null ? null : to.getValue(), request);
-			if (document == null) {
-				throw new NotImplementedOperationException("hiType " + hiType.getCode() + " is not exported yet");
-			}
 			answer.addParameter().setName("document").setResource(document);
 		}
 		if (request instanceof ca.uhn.fhir.rest.server.servlet.ServletRequestDetails servlet && servlet.getServletResponse() != null) {
@@ -94,23 +90,21 @@ public class AbdmExportOperation {
 	static final java.util.Set<String> HI_TYPES = java.util.Set.of("OPConsultation", "Prescription", "DischargeSummary",
 			"DiagnosticReport", "ImmunizationRecord", "HealthDocumentRecord", "WellnessRecord");
 
-	/** The validated document of one hiType for the period, read with {@code request}; null for a hiType not built yet. */
+	/** The validated document of one hiType (one of {@link #HI_TYPES}) for the period, read with {@code request}. */
 	Bundle document(String hiType, Patient patient, Date from, Date to, RequestDetails request) {
 		Bundle document = switch (hiType) {
-			case "WellnessRecord" -> WellnessRecordDocuments.build(patient, hip, readings(patient, from, to, request), new Date());
+			case "WellnessRecord" -> WellnessRecordDocuments.build(fhir, patient, hip, readings(patient, from, to, request), new Date());
 			case "OPConsultation" -> encounterDocument(RecordDocuments.OP_CONSULTATION, "AMB", patient, from, to, request);
 			case "DischargeSummary" -> encounterDocument(RecordDocuments.DISCHARGE_SUMMARY, "IMP", patient, from, to, request);
 			case "Prescription" -> singleSection(RecordDocuments.PRESCRIPTION, org.hl7.fhir.r4.model.MedicationRequest.class, "subject", "authoredon", patient, from, to, request);
 			case "ImmunizationRecord" -> singleSection(RecordDocuments.IMMUNIZATION, org.hl7.fhir.r4.model.Immunization.class, "patient", "date", patient, from, to, request);
 			case "DiagnosticReport" -> singleSection(RecordDocuments.DIAGNOSTIC_REPORT, org.hl7.fhir.r4.model.DiagnosticReport.class, "subject", "date", patient, from, to, request);
 			case "HealthDocumentRecord" -> singleSection(RecordDocuments.HEALTH_DOCUMENT, org.hl7.fhir.r4.model.DocumentReference.class, "subject", "date", patient, from, to, request);
-			default -> null;
+			default -> throw new InvalidRequestException("Unknown hiType " + hiType);
 		};
-		if (document != null) {
-			long start = System.nanoTime();
-			requireValid(document);
-			request.getUserData().merge(VALIDATION_NANOS, System.nanoTime() - start, (a, b) -> (Long) a + (Long) b);
-		}
+		long start = System.nanoTime();
+		requireValid(document);
+		request.getUserData().merge(VALIDATION_NANOS, System.nanoTime() - start, (a, b) -> (Long) a + (Long) b);
 		return document;
 	}
 
@@ -169,17 +163,7 @@ public class AbdmExportOperation {
 	}
 
 	private List<Observation> readings(Patient patient, Date from, Date to, RequestDetails request) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient.getIdElement().toUnqualifiedVersionless().getValue()));
-		if (from != null || to != null) {
-			search.add("date", new DateRangeParam(from == null ? null : new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from),
-					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
-		}
-		search.setLoadSynchronousUpTo(MAX_READINGS);
-		search.setCount(MAX_READINGS); // without it HAPI pages the result at the server's default size for a REST request
-		return all(daos.getResourceDao(Observation.class).search(search, request)).stream()
-				.filter(r -> r instanceof Observation)
-				.map(Observation.class::cast)
-				.toList();
+		return search(Observation.class, "subject", patient.getIdElement().toUnqualifiedVersionless().getValue(), "date", from, to, request);
 	}
 
 	/** Every result, page by page (a result shown to a consent-checked request has no size to ask for at once). */

@@ -2,11 +2,9 @@ package org.consentfhir.abdm;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -142,12 +140,10 @@ public class AbdmHealthInformationOperation {
 	}
 
 	private Consent activeConsent(HiRequest hi) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous("identifier", new TokenParam(AbdmConsentArtefacts.CONSENT_ID_SYSTEM, hi.consentId()));
-		var found = daos.getResourceDao(Consent.class).search(search, new SystemRequestDetails()).getAllResources();
-		if (found.isEmpty()) {
+		Consent consent = AbdmConsentArtefacts.stored(daos, hi.consentId());
+		if (consent == null) {
 			throw new ResourceNotFoundException("No consent artefact " + hi.consentId() + " was granted to this HIP");
 		}
-		Consent consent = (Consent) found.get(0);
 		if (consent.getStatus() != Consent.ConsentState.ACTIVE) {
 			throw new UnprocessableEntityException("Consent " + hi.consentId() + " is " + consent.getStatus().toCode());
 		}

@@ -18,7 +18,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Builds the ABDM documents of records (every hiType but WellnessRecord): the Composition of the
+ * Builds the ABDM documents: the Composition of the
  * kind's IG profile (its SNOMED CT type, the encounter where the kind has one, the HIP as author)
  * with the sections that have records, then the Patient, the HIP, the Encounter and the records,
  * all with {@code urn:uuid} fullUrls. A reference to the patient or the encounter points at its entry;
@@ -29,7 +29,7 @@ final class RecordDocuments {
 
 	static final String SNOMED = "http://snomed.info/sct";
 
-	/** Section title, SNOMED CT code and display. */
+	/** Section title, SNOMED CT code (null: sections matched by title) and display. */
 	record SectionKind(String title, String code, String display) {}
 
 	static final SectionKind CHIEF_COMPLAINTS = new SectionKind("Chief complaints", "422843007", "Chief complaint section");
@@ -39,7 +39,7 @@ final class RecordDocuments {
 
 	private RecordDocuments() {}
 
-	/** An ABDM document kind: its Composition profile, SNOMED CT type and title. */
+	/** An ABDM document kind: its Composition profile, SNOMED CT type (null: none, the title is the type's text) and title. */
 	record DocumentKind(String profile, String code, String display, String title) {}
 
 	static final DocumentKind OP_CONSULTATION = new DocumentKind("OPConsultRecord", "371530004", "Clinical consultation report", "Consultation Report");
@@ -70,7 +70,11 @@ final class RecordDocuments {
 		Composition composition = new Composition();
 		composition.getMeta().addProfile(WellnessRecordDocuments.IG + kind.profile());
 		composition.setStatus(Composition.CompositionStatus.FINAL);
-		composition.setType(new CodeableConcept(new Coding(SNOMED, kind.code(), kind.display())));
+		if (kind.code() != null) {
+			composition.setType(new CodeableConcept(new Coding(SNOMED, kind.code(), kind.display())));
+		} else {
+			composition.getType().setText(kind.title()); // a kind the IG gives no code (WellnessRecord)
+		}
 		composition.setSubject(new Reference(patientUrn));
 		if (encounterUrn != null) {
 			composition.setEncounter(new Reference(encounterUrn));
@@ -94,8 +98,10 @@ final class RecordDocuments {
 			if (records.isEmpty()) {
 				return;
 			}
-			Composition.SectionComponent section = composition.addSection().setTitle(sectionKind.title())
-					.setCode(new CodeableConcept(new Coding(SNOMED, sectionKind.code(), sectionKind.display())));
+			Composition.SectionComponent section = composition.addSection().setTitle(sectionKind.title());
+			if (sectionKind.code() != null) {
+				section.setCode(new CodeableConcept(new Coding(SNOMED, sectionKind.code(), sectionKind.display())));
+			}
 			for (DomainResource record : records) {
 				String urn = "urn:uuid:" + UUID.randomUUID();
 				document.addEntry().setFullUrl(urn).setResource(standalone(fhir, record, urns));

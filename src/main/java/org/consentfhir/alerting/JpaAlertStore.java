@@ -84,16 +84,12 @@ class JpaAlertStore implements AlertStore {
 		return flag;
 	}
 
-	@SuppressWarnings("unchecked")
 	private static Map<String, Flag> raisedIn(TransactionDetails transaction) {
-		Map<String, Flag> raised = (Map<String, Flag>) transaction.getUserData(RAISED_KEY);
-		if (raised == null) {
-			raised = new HashMap<>();
-			transaction.putUserData(RAISED_KEY, raised);
-			Map<String, Flag> undone = raised;
-			transaction.addRollbackUndoAction(undone::clear); // a retried transaction starts afresh
-		}
-		return raised;
+		return transaction.getOrCreateUserData(RAISED_KEY, () -> {
+			Map<String, Flag> raised = new HashMap<>();
+			transaction.addRollbackUndoAction(raised::clear); // a retried transaction starts afresh
+			return raised;
+		});
 	}
 
 	@Override

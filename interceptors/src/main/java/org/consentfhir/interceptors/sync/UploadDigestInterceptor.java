@@ -23,7 +23,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  *       ({@code sha-256=:<base64>:}, RFC 9530) or the older {@code Digest} ({@code sha-256=<base64>},
  *       RFC 3230). It covers the body as received (decompressed, if sent compressed). A digest header
  *       without a SHA-256 member is refused too;</li>
- *   <li>each Bundle entry's digest ({@link EntryDigests}, JSON bodies).</li>
+ *   <li>each entry's digest of a transaction or batch Bundle ({@link EntryDigests}, JSON bodies).</li>
  * </ul>
  *
  * <p>Hooks {@code SERVER_INCOMING_REQUEST_POST_PROCESSED}, order {@link InterceptorOrder#UPLOAD_DIGEST}.
@@ -44,6 +44,9 @@ public class UploadDigestInterceptor {
 			if (value != null && !value.isBlank()) {
 				checkBody(request, header, value);
 			}
+		}
+		if (request.getRestOperationType() != ca.uhn.fhir.rest.api.RestOperationTypeEnum.TRANSACTION) {
+			return true; // entry digests belong to transaction and batch Bundles
 		}
 		byte[] body = request.loadRequestContents();
 		if (body != null && body.length > 0 && contains(body, EntryDigests.EXTENSION_URL)) {
