@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.param.DateRangeParam;
@@ -17,8 +18,10 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IValidatorModule;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -47,7 +50,9 @@ import org.slf4j.LoggerFactory;
 public class AbdmExportOperation {
 
 	private static final Logger log = LoggerFactory.getLogger(AbdmExportOperation.class);
-	private static final int MAX_READINGS = 5000;
+	/** The most records of one type a document holds. */
+	private static final int MAX_RECORDS = 5000;
+	private static final int WINDOW = 500;
 
 	private final DaoRegistry daos;
 	private final FhirValidator validator;
@@ -150,15 +155,18 @@ public class AbdmExportOperation {
 		return RecordDocuments.build(fhir, kind, patient, hip, latest, sections, new Date());
 	}
 
+	/**
+	 * Every record of the search, read with the caller's request. Like HAPI's IPS generator, the search
+	 * is an ordinary (stored) one read in windows: HAPI gives a synchronous search made with a REST
+	 * request the caller's {@code _count}, or the default page size, as its whole length.
+	 */
 	private <T extends org.hl7.fhir.r4.model.Resource> List<T> search(Class<T> type, String param, String reference, String dateParam,
 			Date from, Date to, RequestDetails request) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous(param, new ReferenceParam(reference));
+		SearchParameterMap search = new SearchParameterMap(param, new ReferenceParam(reference));
 		if (dateParam != null && (from != null || to != null)) {
 			search.add(dateParam, new DateRangeParam(from == null ? null : new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from),
 					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
 		}
-		search.setLoadSynchronousUpTo(MAX_READINGS);
-		search.setCount(MAX_READINGS); // without it HAPI pages the result at the server's default size for a REST request
 		return all(daos.getResourceDao(type).search(search, request)).stream().filter(type::isInstance).map(type::cast).toList();
 	}
 
@@ -166,15 +174,20 @@ public class AbdmExportOperation {
 		return search(Observation.class, "subject", patient.getIdElement().toUnqualifiedVersionless().getValue(), "date", from, to, request);
 	}
 
-	/** Every result, page by page (a result shown to a consent-checked request has no size to ask for at once). */
-	private static List<org.hl7.fhir.instance.model.api.IBaseResource> all(ca.uhn.fhir.rest.api.server.IBundleProvider result) {
-		List<org.hl7.fhir.instance.model.api.IBaseResource> all = new java.util.ArrayList<>();
-		while (all.size() < MAX_READINGS) {
-			List<org.hl7.fhir.instance.model.api.IBaseResource> page = result.getResources(all.size(), Math.min(MAX_READINGS, all.size() + 500));
-			if (page.isEmpty()) {
+	/**
+	 * Every result the caller may see, window by window. A window can come back short, or empty,
+	 * where consent hides records, so the end is the result's size, not the first empty window.
+	 */
+	private static List<IBaseResource> all(IBundleProvider result) {
+		Integer size = result.size();
+		int end = size == null ? MAX_RECORDS : Math.min(size, MAX_RECORDS);
+		List<IBaseResource> all = new ArrayList<>();
+		for (int from = 0; from < end; from += WINDOW) {
+			List<IBaseResource> window = result.getResources(from, Math.min(end, from + WINDOW));
+			if (window.isEmpty() && size == null) {
 				break;
 			}
-			all.addAll(page);
+			all.addAll(window);
 		}
 		return all;
 	}

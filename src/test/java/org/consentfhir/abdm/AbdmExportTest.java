@@ -64,6 +64,27 @@ class AbdmExportTest extends EndToEndTest {
 	}
 
 	@Test
+	void aWellnessRecordHoldsEveryReadingOfAPatientWithMoreThanAPageOfThem() {
+		Clinic clinic = new Clinic(client, baseUrl());
+		String patient = clinic.patient(unique("Export"));
+		clinic.permit(patient, clinic.organization, PurposeOfUse.TREAT);
+		for (int day = 1; day <= 25; day++) {
+			reading(patient, "8867-4", String.valueOf(60 + day), "/min", String.format("2026-07-%02dT10:00:00Z", day));
+		}
+		String doctor = clinic.doctorToken();
+
+		HttpResponse<String> response = send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=WellnessRecord",
+				null, null, "Authorization", "Bearer " + doctor);
+		HttpResponse<String> search = send("GET", "/fhir/Observation?subject=Patient/" + patient + "&_count=100",
+				null, null, "Authorization", "Bearer " + doctor);
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		Bundle document = (Bundle) FHIR.newJsonParser().parseResource(Parameters.class, response.body()).getParameterFirstRep().getResource();
+		assertThat(document.getEntry()).filteredOn(e -> e.getResource() instanceof Observation).hasSize(25);
+		assertThat(FHIR.newJsonParser().parseResource(Bundle.class, search.body()).getEntry()).as("one page of _count=100").hasSize(25);
+	}
+
+	@Test
 	void anOpConsultationHoldsTheLatestEncountersRecordsAndValidates() {
 		Clinic clinic = new Clinic(client, baseUrl());
 		String patient = clinic.patient(unique("Export"));
