@@ -1,5 +1,6 @@
 package org.consentfhir.abdm;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
@@ -14,24 +15,40 @@ import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IValidatorModule;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Immunization;
+import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * OPConsultation and DischargeSummary report on the period's latest outpatient (AMB) or inpatient
  * (IMP) encounter; Prescription, ImmunizationRecord, DiagnosticReport and HealthDocumentRecord hold
  * the period's MedicationRequests, Immunizations, DiagnosticReports or DocumentReferences. A hiType
- * with nothing in the period is 422.
+ * with nothing in the period is 422. {@code careContext} (an encounter's identifier or id, see
+ * {@link CareContexts}) narrows every document to that encounter's records, as ABDM's data flow asks
+ * per care context.
  */
 public class AbdmExportOperation {
 
@@ -56,7 +75,7 @@ public class AbdmExportOperation {
 
 	private final DaoRegistry daos;
 	private final FhirValidator validator;
-	private final ca.uhn.fhir.context.FhirContext fhir;
+	private final FhirContext fhir;
 	private final Organization hip;
 
 	AbdmExportOperation(DaoRegistry daos, IValidationSupport validationSupport, IValidatorModule instanceValidator, Organization hip) {
@@ -72,17 +91,25 @@ public class AbdmExportOperation {
 			@OperationParam(name = "hiType", min = 1) List<CodeType> hiTypes,
 			@OperationParam(name = "from", max = 1) DateTimeType from,
 			@OperationParam(name = "to", max = 1) DateTimeType to,
+			@OperationParam(name = "careContext", max = 1) StringType careContext,
 			RequestDetails request) {
 		Patient patient = daos.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), request);
+		Encounter encounter = null;
+		if (careContext != null && careContext.hasValue()) {
+			encounter = CareContexts.find(daos, patient.getIdElement().getIdPart(), careContext.getValue(), request);
+			if (encounter == null) {
+				throw new InvalidRequestException(careContext.getValue() + " is not a care context (an encounter) of " + patientId.toUnqualifiedVersionless().getValue());
+			}
+		}
 		Parameters answer = new Parameters();
 		for (CodeType hiType : hiTypes) {
 			if (!HI_TYPES.contains(hiType.getCode())) {
 				throw new InvalidRequestException("Unknown hiType " + hiType.getCode());
 			}
-			Bundle document = document(hiType.getCode(), patient, from == null ? null : from.getValue(), to == null ? null : to.getValue(), request);
+			Bundle document = document(hiType.getCode(), patient, encounter, from == null ? null : from.getValue(), to == null ? null : to.getValue(), request);
 			answer.addParameter().setName("document").setResource(document);
 		}
-		if (request instanceof ca.uhn.fhir.rest.server.servlet.ServletRequestDetails servlet && servlet.getServletResponse() != null) {
+		if (request instanceof ServletRequestDetails servlet && servlet.getServletResponse() != null) {
 			Object nanos = request.getUserData().get(VALIDATION_NANOS);
 			servlet.getServletResponse().addHeader("X-Validation-Ms", String.valueOf(nanos instanceof Long n ? n / 1_000_000 : 0));
 		}
@@ -92,19 +119,24 @@ public class AbdmExportOperation {
 	/** Time spent validating this request's documents, for the X-Validation-Ms response header (the benchmark reads it). */
 	private static final String VALIDATION_NANOS = AbdmExportOperation.class.getName() + ".validationNanos";
 
-	static final java.util.Set<String> HI_TYPES = java.util.Set.of("OPConsultation", "Prescription", "DischargeSummary",
+	static final Set<String> HI_TYPES = Set.of("OPConsultation", "Prescription", "DischargeSummary",
 			"DiagnosticReport", "ImmunizationRecord", "HealthDocumentRecord", "WellnessRecord");
 
-	/** The validated document of one hiType (one of {@link #HI_TYPES}) for the period, read with {@code request}. */
-	Bundle document(String hiType, Patient patient, Date from, Date to, RequestDetails request) {
+	/**
+	 * The validated document of one hiType (one of {@link #HI_TYPES}) for the period, read with
+	 * {@code request}: of the care context's records when {@code careContext} is given, else of all the
+	 * patient's (the latest encounter's for OPConsultation and DischargeSummary).
+	 */
+	Bundle document(String hiType, Patient patient, Encounter careContext, Date from, Date to, RequestDetails request) {
+		Period period = new Period(patient, careContext, from, to, request);
 		Bundle document = switch (hiType) {
-			case "WellnessRecord" -> WellnessRecordDocuments.build(fhir, patient, hip, readings(patient, from, to, request), new Date());
-			case "OPConsultation" -> encounterDocument(RecordDocuments.OP_CONSULTATION, "AMB", patient, from, to, request);
-			case "DischargeSummary" -> encounterDocument(RecordDocuments.DISCHARGE_SUMMARY, "IMP", patient, from, to, request);
-			case "Prescription" -> singleSection(RecordDocuments.PRESCRIPTION, org.hl7.fhir.r4.model.MedicationRequest.class, "subject", "authoredon", patient, from, to, request);
-			case "ImmunizationRecord" -> singleSection(RecordDocuments.IMMUNIZATION, org.hl7.fhir.r4.model.Immunization.class, "patient", "date", patient, from, to, request);
-			case "DiagnosticReport" -> singleSection(RecordDocuments.DIAGNOSTIC_REPORT, org.hl7.fhir.r4.model.DiagnosticReport.class, "subject", "date", patient, from, to, request);
-			case "HealthDocumentRecord" -> singleSection(RecordDocuments.HEALTH_DOCUMENT, org.hl7.fhir.r4.model.DocumentReference.class, "subject", "date", patient, from, to, request);
+			case "WellnessRecord" -> WellnessRecordDocuments.build(fhir, patient, hip, records(Observation.class, "subject", "date", period), new Date());
+			case "OPConsultation" -> encounterDocument(RecordDocuments.OP_CONSULTATION, "AMB", period);
+			case "DischargeSummary" -> encounterDocument(RecordDocuments.DISCHARGE_SUMMARY, "IMP", period);
+			case "Prescription" -> singleSection(RecordDocuments.PRESCRIPTION, MedicationRequest.class, "subject", "authoredon", period);
+			case "ImmunizationRecord" -> singleSection(RecordDocuments.IMMUNIZATION, Immunization.class, "patient", "date", period);
+			case "DiagnosticReport" -> singleSection(RecordDocuments.DIAGNOSTIC_REPORT, DiagnosticReport.class, "subject", "date", period);
+			case "HealthDocumentRecord" -> singleSection(RecordDocuments.HEALTH_DOCUMENT, DocumentReference.class, "subject", "date", period);
 			default -> throw new InvalidRequestException("Unknown hiType " + hiType);
 		};
 		long start = System.nanoTime();
@@ -113,46 +145,62 @@ public class AbdmExportOperation {
 		return document;
 	}
 
-	/** A single-section document of the period's records of one type; 422 when there are none. */
-	private <T extends org.hl7.fhir.r4.model.DomainResource> Bundle singleSection(RecordDocuments.DocumentKind kind, Class<T> type,
-			String patientParam, String dateParam, Patient patient, Date from, Date to, RequestDetails request) {
-		String subject = patient.getIdElement().toUnqualifiedVersionless().getValue();
-		List<T> records = search(type, patientParam, subject, dateParam, from, to, request);
-		if (records.isEmpty()) {
-			throw new UnprocessableEntityException("No " + type.getSimpleName() + " of " + subject + " in the period: no " + kind.profile() + " to export");
+	/** What a document is about: the patient, the care context (or null), the period and the request that reads the records. */
+	private record Period(Patient patient, Encounter careContext, Date from, Date to, RequestDetails request) {
+		String subject() {
+			return patient.getIdElement().toUnqualifiedVersionless().getValue();
 		}
-		java.util.Map<RecordDocuments.SectionKind, List<? extends org.hl7.fhir.r4.model.DomainResource>> sections =
-				java.util.Map.of(RecordDocuments.onlySection(kind), records);
-		return RecordDocuments.build(fhir, kind, patient, hip, null, sections, new Date());
 	}
 
-	/** The period's latest encounter of the class (AMB outpatient, IMP inpatient) and what was recorded in it. */
-	private Bundle encounterDocument(RecordDocuments.DocumentKind kind, String encounterClass, Patient patient, Date from, Date to,
-			RequestDetails request) {
-		String subject = patient.getIdElement().toUnqualifiedVersionless().getValue();
-		List<Encounter> encounters = search(Encounter.class, "subject", subject, "date", from, to, request).stream()
+	/** A single-section document of the period's records of one type; 422 when there are none. */
+	private <T extends DomainResource> Bundle singleSection(RecordDocuments.DocumentKind kind, Class<T> type, String patientParam, String dateParam,
+			Period period) {
+		List<T> records = records(type, patientParam, dateParam, period);
+		if (records.isEmpty()) {
+			throw new UnprocessableEntityException("No " + type.getSimpleName() + " of " + period.subject() + " in the period"
+					+ (period.careContext() == null ? "" : " and care context") + ": no " + kind.profile() + " to export");
+		}
+		Map<RecordDocuments.SectionKind, List<? extends DomainResource>> sections = Map.of(RecordDocuments.onlySection(kind), records);
+		return RecordDocuments.build(fhir, kind, period.patient(), hip, null, sections, new Date());
+	}
+
+	/**
+	 * The document of an encounter of the class (AMB outpatient, IMP inpatient): the care context, or
+	 * without one the period's latest such encounter, and what was recorded in it.
+	 */
+	private Bundle encounterDocument(RecordDocuments.DocumentKind kind, String encounterClass, Period period) {
+		String subject = period.subject();
+		Encounter latest = (period.careContext() == null
+				? search(Encounter.class, "subject", subject, "date", period.from(), period.to(), period.request()).stream()
+				: Stream.of(period.careContext()))
 				.filter(e -> encounterClass.equals(e.getClass_().getCode()))
-				.toList();
-		Encounter latest = encounters.stream()
-				.max(java.util.Comparator.comparing((Encounter e) -> e.getPeriod().getStart(), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
-				.orElseThrow(() -> new UnprocessableEntityException("No " + encounterClass + " encounter of " + subject + " in the period: no "
-						+ kind.profile() + " to export"));
+				.max(Comparator.comparing((Encounter e) -> e.getPeriod().getStart(), Comparator.nullsFirst(Comparator.naturalOrder())))
+				.orElseThrow(() -> new UnprocessableEntityException("No " + encounterClass + " encounter of " + subject
+						+ (period.careContext() == null ? " in the period" : " as the care context") + ": no " + kind.profile() + " to export"));
 		String encounter = latest.getIdElement().toUnqualifiedVersionless().getValue();
+		RequestDetails request = period.request();
 		boolean discharge = kind == RecordDocuments.DISCHARGE_SUMMARY;
-		java.util.Map<RecordDocuments.SectionKind, List<? extends org.hl7.fhir.r4.model.DomainResource>> sections = new java.util.LinkedHashMap<>();
-		sections.put(RecordDocuments.CHIEF_COMPLAINTS, search(org.hl7.fhir.r4.model.Condition.class, "encounter", encounter, null, null, null, request));
-		sections.put(RecordDocuments.ALLERGIES, search(org.hl7.fhir.r4.model.AllergyIntolerance.class, "patient", subject, null, null, null, request));
+		Map<RecordDocuments.SectionKind, List<? extends DomainResource>> sections = new LinkedHashMap<>();
+		sections.put(RecordDocuments.CHIEF_COMPLAINTS, search(Condition.class, "encounter", encounter, null, null, null, request));
+		sections.put(RecordDocuments.ALLERGIES, search(AllergyIntolerance.class, "patient", subject, null, null, null, request));
 		sections.put(discharge ? RecordDocuments.INVESTIGATIONS : RecordDocuments.PHYSICAL_EXAMINATION,
 				search(Observation.class, "encounter", encounter, null, null, null, request));
 		sections.put(discharge ? RecordDocuments.DISCHARGE_MEDICATIONS : RecordDocuments.MEDICATIONS,
-				search(org.hl7.fhir.r4.model.MedicationRequest.class, "encounter", encounter, null, null, null, request));
+				search(MedicationRequest.class, "encounter", encounter, null, null, null, request));
 		if (discharge) {
-			sections.put(RecordDocuments.PROCEDURES, search(org.hl7.fhir.r4.model.Procedure.class, "encounter", encounter, null, null, null, request));
+			sections.put(RecordDocuments.PROCEDURES, search(Procedure.class, "encounter", encounter, null, null, null, request));
 		}
 		if (sections.values().stream().allMatch(List::isEmpty)) {
 			throw new UnprocessableEntityException(encounter + " has no records to report: no " + kind.profile() + " to export");
 		}
-		return RecordDocuments.build(fhir, kind, patient, hip, latest, sections, new Date());
+		return RecordDocuments.build(fhir, kind, period.patient(), hip, latest, sections, new Date());
+	}
+
+	/** The patient's records of the type in the period, and of the care context when there is one. */
+	private <T extends DomainResource> List<T> records(Class<T> type, String patientParam, String dateParam, Period period) {
+		return search(type, patientParam, period.subject(), dateParam, period.from(), period.to(), period.request()).stream()
+				.filter(r -> period.careContext() == null || CareContexts.recordedIn(fhir, r, period.careContext()))
+				.toList();
 	}
 
 	/**
@@ -160,7 +208,7 @@ public class AbdmExportOperation {
 	 * is an ordinary (stored) one read in windows: HAPI gives a synchronous search made with a REST
 	 * request the caller's {@code _count}, or the default page size, as its whole length.
 	 */
-	private <T extends org.hl7.fhir.r4.model.Resource> List<T> search(Class<T> type, String param, String reference, String dateParam,
+	private <T extends Resource> List<T> search(Class<T> type, String param, String reference, String dateParam,
 			Date from, Date to, RequestDetails request) {
 		SearchParameterMap search = new SearchParameterMap(param, new ReferenceParam(reference));
 		if (dateParam != null && (from != null || to != null)) {
@@ -168,10 +216,6 @@ public class AbdmExportOperation {
 					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
 		}
 		return all(daos.getResourceDao(type).search(search, request)).stream().filter(type::isInstance).map(type::cast).toList();
-	}
-
-	private List<Observation> readings(Patient patient, Date from, Date to, RequestDetails request) {
-		return search(Observation.class, "subject", patient.getIdElement().toUnqualifiedVersionless().getValue(), "date", from, to, request);
 	}
 
 	/**

@@ -26,10 +26,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
@@ -45,8 +48,10 @@ import org.hl7.fhir.r4.model.StringType;
  * and nonce of this HIP), and POSTs them to {@code dataPushUrl} in pages ({@code pageNumber},
  * {@code pageCount}, {@code transactionId}, entries with the encrypted {@code content}, the MD5 hex
  * {@code checksum} of the plaintext and the care context, and this HIP's {@code keyMaterial}).
- * Answers the session status (TRANSFERRED or FAILED) and each hiType's (DELIVERED or ERRORED);
- * the connector sends the gateway's {@code notify}. Every push is audited per patient.
+ * Documents are made per care context of the artefact ({@link CareContexts}: an encounter of the
+ * patient) and per consented hiType that holds records there. Answers the session status
+ * (TRANSFERRED or FAILED) and each care context's {@code hiStatus} (DELIVERED or ERRORED, with a
+ * description), what the connector sends in the gateway's {@code notify}. Every push is audited.
  */
 public class AbdmHealthInformationOperation {
 
@@ -80,30 +85,44 @@ public class AbdmHealthInformationOperation {
 		String patientId = consent.getPatient().getReferenceElement().getIdPart();
 		Patient patient = daos.getResourceDao(Patient.class).read(new IdType("Patient", patientId), new SystemRequestDetails());
 		Fidelius.KeyMaterial hip = Fidelius.newKeyMaterial();
-		String careContext = careContextOf(consent);
 
-		Parameters answer = new Parameters();
 		List<Entry> entries = new ArrayList<>();
-		for (var code : consent.getProvision().getCode()) {
-			String hiType = code.getCodingFirstRep().getCode();
-			Bundle document;
-			try {
-				document = export.document(hiType, patient, hi.from(), hi.to(), new SystemRequestDetails());
-			} catch (UnprocessableEntityException nothingToSend) {
-				document = null;
-			}
-			if (document == null) {
-				answer.addParameter().setName(hiType).setValue(new StringType("ERRORED"));
+		Map<String, String> problems = new LinkedHashMap<>();
+		for (String careContext : careContextsOf(consent)) {
+			Encounter encounter = CareContexts.find(daos, patientId, careContext, new SystemRequestDetails());
+			if (encounter == null) {
+				problems.put(careContext, "not a care context (an encounter) of this patient");
 				continue;
 			}
-			byte[] plain = fhir.newJsonParser().encodeResourceToString(document).getBytes(StandardCharsets.UTF_8);
-			entries.add(new Entry(hiType, careContext, Fidelius.encrypt(plain, hip, hi.keyValue(), hi.nonce()), md5Hex(plain)));
+			int before = entries.size();
+			for (var code : consent.getProvision().getCode()) {
+				String hiType = code.getCodingFirstRep().getCode();
+				try {
+					Bundle document = export.document(hiType, patient, encounter, hi.from(), hi.to(), new SystemRequestDetails());
+					byte[] plain = fhir.newJsonParser().encodeResourceToString(document).getBytes(StandardCharsets.UTF_8);
+					entries.add(new Entry(hiType, careContext, Fidelius.encrypt(plain, hip, hi.keyValue(), hi.nonce()), md5Hex(plain)));
+				} catch (UnprocessableEntityException nothingOfThisType) {
+					// a care context need not hold every hiType the consent names
+				}
+			}
+			if (entries.size() == before) {
+				problems.put(careContext, "no records of the consented hiTypes in the dateRange");
+			}
 		}
-		boolean delivered = push(hi, entries, hip);
-		entries.forEach(e -> answer.addParameter().setName(e.hiType()).setValue(new StringType(delivered ? "DELIVERED" : "ERRORED")));
+		boolean delivered = !entries.isEmpty() && push(hi, entries, hip);
+		Parameters answer = new Parameters();
 		answer.addParameter().setName("transactionId").setValue(new StringType(hi.transactionId()));
-		answer.addParameter().setName("sessionStatus").setValue(new StringType(delivered && !entries.isEmpty() ? "TRANSFERRED" : "FAILED"));
-		if (delivered && !entries.isEmpty()) {
+		answer.addParameter().setName("sessionStatus").setValue(new StringType(delivered ? "TRANSFERRED" : "FAILED"));
+		for (String careContext : careContextsOf(consent)) {
+			boolean sent = delivered && !problems.containsKey(careContext);
+			var status = answer.addParameter().setName("statusResponse");
+			status.addPart().setName("careContextReference").setValue(new StringType(careContext));
+			status.addPart().setName("hiStatus").setValue(new StringType(sent ? "DELIVERED" : "ERRORED"));
+			status.addPart().setName("description").setValue(new StringType(
+					sent ? entries.stream().filter(e -> e.careContext().equals(careContext)).map(Entry::hiType).toList().toString()
+							: problems.getOrDefault(careContext, "the push to dataPushUrl failed")));
+		}
+		if (delivered) {
 			audit.recordAuditEvent(events.operationRead(request, "$abdm-hi-request", patientId));
 		}
 		return answer;
@@ -160,13 +179,20 @@ public class AbdmHealthInformationOperation {
 		return consent;
 	}
 
-	private static String careContextOf(Consent consent) {
+	/** The care contexts the consent manager listed in the artefact; 422 when it lists none. */
+	private static List<String> careContextsOf(Consent consent) {
+		List<String> references = new ArrayList<>();
 		try {
-			JsonNode contexts = JSON.readTree(consent.getSourceAttachment().getData()).path("notification").path("consentDetail").path("careContexts");
-			return contexts.path(0).path("careContextReference").asText("");
-		} catch (IOException | RuntimeException e) {
-			return "";
+			JSON.readTree(consent.getSourceAttachment().getData()).path("notification").path("consentDetail").path("careContexts")
+					.forEach(c -> references.add(c.path("careContextReference").asText("")));
+		} catch (IOException e) {
+			throw new UnprocessableEntityException("The stored consent artefact is unreadable: " + e.getMessage());
 		}
+		references.removeIf(String::isBlank);
+		if (references.isEmpty()) {
+			throw new UnprocessableEntityException("The consent artefact names no care context");
+		}
+		return references;
 	}
 
 	private static HiRequest parse(byte[] body) {

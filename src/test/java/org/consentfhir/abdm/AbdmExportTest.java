@@ -114,6 +114,13 @@ class AbdmExportTest extends EndToEndTest {
 		HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(document));
 		assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
 				.noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+		assertThat(send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=OPConsultation&careContext=" + encounter,
+				null, null, "Authorization", "Bearer " + doctor).statusCode()).as("the encounter named as the care context").isEqualTo(200);
+		assertThat(send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=WellnessRecord&careContext=" + encounter,
+				null, null, "Authorization", "Bearer " + doctor).statusCode()).as("no reading in that encounter").isEqualTo(422);
+		HttpResponse<String> unknown = send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=OPConsultation&careContext=VISIT-NONE",
+				null, null, "Authorization", "Bearer " + doctor);
+		assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(400);
 	}
 
 	@Test

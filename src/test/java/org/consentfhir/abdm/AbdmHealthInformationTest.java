@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -17,7 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.consentfhir.testsupport.EndToEndTest;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
@@ -34,16 +37,20 @@ class AbdmHealthInformationTest extends EndToEndTest {
 	@Test
 	void theRequesterDecryptsValidDocumentsPushedUnderItsConsent() throws Exception {
 		String address = unique("ravi.") + "@sbx";
+		String careContext = unique("OP-2026-");
 		Patient registered = new Patient();
 		registered.addIdentifier().setSystem("https://healthid.ndhm.gov.in/abha-address").setValue(address);
 		String patient = client.create().resource(registered).execute().getId().getIdPart();
-		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL);
-		reading.getCode().addCoding(new Coding("http://loinc.org", "8867-4", null));
-		reading.setSubject(new Reference("Patient/" + patient)).setEffective(new DateTimeType("2026-06-01T10:00:00Z"));
-		reading.setValue(new Quantity().setValue(new BigDecimal("72")).setSystem("http://unitsofmeasure.org").setCode("/min"));
-		client.create().resource(reading).execute();
+		Encounter visit = new Encounter().setStatus(Encounter.EncounterStatus.FINISHED)
+				.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"))
+				.setSubject(new Reference("Patient/" + patient));
+		visit.addIdentifier().setSystem("https://hospital.example.org/visit").setValue(careContext);
+		visit.getPeriod().setStartElement(new DateTimeType("2026-06-01T09:30:00Z"));
+		String encounter = client.create().resource(visit).execute().getId().toUnqualifiedVersionless().getValue();
+		heartRate(patient, "72", "2026-06-01T10:00:00Z", encounter);
+		heartRate(patient, "90", "2026-06-05T10:00:00Z", null);
 		String consentId = UUID.randomUUID().toString();
-		HttpResponse<String> granted = send("POST", "/fhir/$abdm-consent-notify", "application/json", artefact(consentId, address));
+		HttpResponse<String> granted = send("POST", "/fhir/$abdm-consent-notify", "application/json", artefact(consentId, address, careContext));
 		assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
 
 		Fidelius.KeyMaterial hiu = Fidelius.newKeyMaterial();
@@ -63,21 +70,28 @@ class AbdmHealthInformationTest extends EndToEndTest {
 			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 			Parameters statuses = FHIR.newJsonParser().parseResource(Parameters.class, answer.body());
 			assertThat(statuses.getParameter("sessionStatus").getValue().primitiveValue()).isEqualTo("TRANSFERRED");
-			assertThat(statuses.getParameter("WellnessRecord").getValue().primitiveValue()).isEqualTo("DELIVERED");
+			assertThat(statuses.getParameters("statusResponse")).extracting(
+					r -> r.getPart().get(0).getValue().primitiveValue() + " " + r.getPart().get(1).getValue().primitiveValue())
+					.containsExactly(careContext + " DELIVERED", "IP-unknown ERRORED");
 			assertThat(pushed).hasSize(1);
 			JsonNode page = JSON.readTree(pushed.get(0));
 			assertThat(page.path("pageNumber").asInt()).isEqualTo(1);
 			assertThat(page.path("pageCount").asInt()).isEqualTo(1);
-			JsonNode entry = page.path("entries").get(0);
-			byte[] plain = Fidelius.decrypt(entry.path("content").asText(), hiu,
-					page.path("keyMaterial").path("dhPublicKey").path("keyValue").asText(), page.path("keyMaterial").path("nonce").asText());
-			assertThat(entry.path("checksum").asText()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(plain)));
-			assertThat(entry.path("careContextReference").asText()).isEqualTo("OP-2026-1");
-			Bundle document = FHIR.newJsonParser().parseResource(Bundle.class, new String(plain, StandardCharsets.UTF_8));
-			assertThat(document.getEntry()).anyMatch(e -> e.getResource() instanceof Observation);
-			HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", new String(plain, StandardCharsets.UTF_8));
-			assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
-					.noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+			assertThat(page.path("entries")).hasSize(2).allMatch(e -> e.path("careContextReference").asText().equals(careContext));
+			List<String> types = new ArrayList<>();
+			for (JsonNode entry : page.path("entries")) {
+				byte[] plain = Fidelius.decrypt(entry.path("content").asText(), hiu,
+						page.path("keyMaterial").path("dhPublicKey").path("keyValue").asText(), page.path("keyMaterial").path("nonce").asText());
+				assertThat(entry.path("checksum").asText()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(plain)));
+				Bundle document = FHIR.newJsonParser().parseResource(Bundle.class, new String(plain, StandardCharsets.UTF_8));
+				types.add(((Composition) document.getEntryFirstRep().getResource()).getTitle());
+				assertThat(document.getEntry()).as("only the care context's reading").filteredOn(e -> e.getResource() instanceof Observation)
+						.extracting(e -> ((Observation) e.getResource()).getValueQuantity().getValue().intValue()).containsExactly(72);
+				HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", new String(plain, StandardCharsets.UTF_8));
+				assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
+						.noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+			}
+			assertThat(types).containsExactlyInAnyOrder("Wellness Record", "Consultation Report");
 
 			assertThat(send("POST", "/fhir/$abdm-hi-request", "application/json",
 					hiRequest(consentId, "2020-01-01T00:00:00.000", "2026-10-31T00:00:00.000", push, hiu)).statusCode())
@@ -102,14 +116,26 @@ class AbdmHealthInformationTest extends EndToEndTest {
 				.formatted(UUID.randomUUID(), consentId, consentId, from, to, push, hiu.publicKey(), hiu.nonce());
 	}
 
-	private static String artefact(String consentId, String address) {
+	private void heartRate(String patient, String value, String when, String encounter) {
+		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+		reading.getCode().addCoding(new Coding("http://loinc.org", "8867-4", null));
+		reading.setSubject(new Reference("Patient/" + patient)).setEffective(new DateTimeType(when));
+		reading.setValue(new Quantity().setValue(new BigDecimal(value)).setSystem("http://unitsofmeasure.org").setCode("/min"));
+		if (encounter != null) {
+			reading.setEncounter(new Reference(encounter));
+		}
+		client.create().resource(reading).execute();
+	}
+
+	private static String artefact(String consentId, String address, String careContext) {
 		return """
 				{"requestId":"r1","notification":{"status":"GRANTED","consentId":"%1$s",
 				 "consentDetail":{"consentId":"%1$s","createdAt":"2026-11-21T09:59:00.000","patient":{"id":"%2$s"},
-				  "careContexts":[{"patientReference":"MRN-1","careContextReference":"OP-2026-1"}],
+				  "careContexts":[{"patientReference":"MRN-1","careContextReference":"%3$s"},
+				   {"patientReference":"MRN-1","careContextReference":"IP-unknown"}],
 				  "purpose":{"text":"Care Management","code":"CAREMGT"},"hiu":{"id":"HIU-42"},
 				  "hiTypes":["WellnessRecord","OPConsultation"],
 				  "permission":{"accessMode":"VIEW","dateRange":{"from":"2025-01-01T00:00:00.000","to":"2026-11-01T00:00:00.000"},
-				   "dataEraseAt":"2027-01-01T00:00:00.000","frequency":{"unit":"HOUR","value":1,"repeats":0}}}}}""".formatted(consentId, address);
+				   "dataEraseAt":"2027-01-01T00:00:00.000","frequency":{"unit":"HOUR","value":1,"repeats":0}}}}}""".formatted(consentId, address, careContext);
 	}
 }
