@@ -6,11 +6,12 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.List;
+import org.consentfhir.interceptors.identity.PatientsByIdentifier;
 import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.Patient;
 
-/** The patients that carry one biometric identifier (as the server: callers see only what they may). */
-final class BiometricLookup {
+/** The patients that carry one identifier, a biometric one or any other (as the server: callers see only what they may). */
+final class BiometricLookup implements PatientsByIdentifier {
 
 	private static final int MAX_TEMPLATE_BYTES = 64 * 1024;
 
@@ -21,7 +22,12 @@ final class BiometricLookup {
 	}
 
 	List<String> patientsWith(String hash) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous("identifier", new TokenParam(BiometricIdentifiers.SYSTEM, hash));
+		return patientsWith(BiometricIdentifiers.SYSTEM, hash);
+	}
+
+	@Override
+	public List<String> patientsWith(String system, String value) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous("identifier", new TokenParam(system, value));
 		search.setLoadSynchronousUpTo(10);
 		return daos.getResourceDao(Patient.class).search(search, new SystemRequestDetails()).getAllResources().stream()
 				.map(p -> p.getIdElement().getIdPart())

@@ -1,16 +1,18 @@
 package org.consentfhir.identity;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.nio.file.Path;
 import org.consentfhir.audit.DurableAuditSink;
 import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.consent.ConsentGate;
+import org.consentfhir.interceptors.identity.GlobalPatientIdInterceptor;
 import org.consentfhir.storage.StorageProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Patient identity: fingerprints enrolled as keyed hashes, and the lookup of a patient by fingerprint. */
+/** Patient identity: every Patient's global id, fingerprints enrolled as keyed hashes, and the lookup of a patient by fingerprint. */
 @Configuration
 public class IdentityConfig {
 
@@ -22,6 +24,13 @@ public class IdentityConfig {
 	@Bean
 	BiometricLookup biometricLookup(DaoRegistry daos) {
 		return new BiometricLookup(daos);
+	}
+
+	@Bean
+	GlobalPatientIdInterceptor globalPatientIdInterceptor(BiometricLookup lookup, IInterceptorService storageInterceptors) {
+		GlobalPatientIdInterceptor globalIds = new GlobalPatientIdInterceptor(lookup);
+		storageInterceptors.registerInterceptor(globalIds);
+		return globalIds;
 	}
 
 	@Bean

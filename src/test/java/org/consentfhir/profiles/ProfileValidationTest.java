@@ -3,9 +3,12 @@ package org.consentfhir.profiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import org.consentfhir.interceptors.identity.GlobalPatientIdInterceptor;
 import org.consentfhir.testsupport.EndToEndTest;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class ProfileValidationTest extends EndToEndTest {
 
 	private static final String PROFILE = "https://consentfhir.org/fhir/StructureDefinition/india-patient";
+	private static final String GLOBAL = GlobalPatientIdInterceptor.SYSTEM;
 
 	@Test
 	void servesTheProjectsConformanceResources() {
@@ -85,6 +89,74 @@ class ProfileValidationTest extends EndToEndTest {
 		HttpResponse<String> response = send("POST", "/fhir", "application/fhir+json", transaction);
 		assertThat(response.statusCode()).isEqualTo(422);
 		assertThat(count("Patient?identifier=" + good)).isZero();
+	}
+
+	@Test
+	void acceptsMedicalRecordNumbersOfSeveralHospitalsEachNamingItsHospital() {
+		String address = unique("meera.") + "@sbx";
+		String mrns = mrn("https://city-hospital.example.org/mrn", "City Hospital") + "," + mrn("https://district-hospital.example.org/mrn", "District Hospital");
+
+		HttpResponse<String> created = post(patientWith(address, mrns));
+
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+	}
+
+	@Test
+	void refusesAnMrnWithoutItsHospitalTwoFromOneHospitalAndTwoAbhaNumbers() {
+		String address = unique("meera.") + "@sbx";
+		String identifiers = "{\"type\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v2-0203\",\"code\":\"MR\"}]},"
+				+ "\"system\":\"https://city-hospital.example.org/mrn\",\"value\":\"A-1\"},"
+				+ mrn("https://district-hospital.example.org/mrn", "District Hospital") + ","
+				+ mrn("https://district-hospital.example.org/mrn", "District Hospital") + ","
+				+ "{\"system\":\"https://healthid.ndhm.gov.in\",\"value\":\"" + randomAbhaNumber() + "\"},"
+				+ "{\"system\":\"https://healthid.ndhm.gov.in\",\"value\":\"" + randomAbhaNumber() + "\"}";
+
+		HttpResponse<String> response = post(patientWith(address, identifiers));
+
+		assertThat(response.statusCode()).isEqualTo(422);
+		assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body()).getIssue())
+				.extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+				.anyMatch(d -> d.contains("mrn-assigner"))
+				.anyMatch(d -> d.contains("mrn-once-per-hospital"))
+				.anyMatch(d -> d.contains("abha-number-once"));
+		assertThat(count("Patient?identifier=" + address)).isZero();
+	}
+
+	@Test
+	void givesEveryPatientOnePermanentGlobalId() {
+		String plain = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"%s\"}]%s}";
+		String family = unique("Global");
+		Patient created = FHIR.newJsonParser().parseResource(Patient.class, post(plain.formatted(family, "")).body());
+		String globalId = created.getIdentifier().stream().filter(i -> GLOBAL.equals(i.getSystem())).map(Identifier::getValue)
+				.findFirst().orElseThrow();
+		assertThat(java.util.UUID.fromString(globalId).toString()).isEqualTo(globalId);
+
+		HttpResponse<String> updated = send("PUT", "/fhir/Patient/" + created.getIdPart(), "application/fhir+json",
+				"{\"resourceType\":\"Patient\",\"id\":\"" + created.getIdPart() + "\",\"name\":[{\"family\":\"" + family + "\"}]}");
+		assertThat(updated.statusCode()).isEqualTo(200);
+		assertThat(count("Patient?identifier=" + GLOBAL + "|" + globalId)).as("an update without it keeps it").isEqualTo(1);
+		String other = ",\"identifier\":[{\"system\":\"" + GLOBAL + "\",\"value\":\"%s\"}]";
+		assertThat(send("PUT", "/fhir/Patient/" + created.getIdPart(), "application/fhir+json",
+				"{\"resourceType\":\"Patient\",\"id\":\"" + created.getIdPart() + "\"" + other.formatted(java.util.UUID.randomUUID()) + "}")
+				.statusCode()).as("a changed global id").isEqualTo(422);
+		assertThat(post(plain.formatted(unique("Twin"), other.formatted(globalId))).statusCode()).as("someone else's global id").isEqualTo(409);
+		assertThat(post(plain.formatted(unique("Odd"), other.formatted("not-a-uuid"))).statusCode()).isEqualTo(422);
+		String fromElsewhere = java.util.UUID.randomUUID().toString();
+		assertThat(post(plain.formatted(unique("Moved"), other.formatted(fromElsewhere))).statusCode()).isEqualTo(201);
+		assertThat(count("Patient?identifier=" + GLOBAL + "|" + fromElsewhere)).as("a patient known elsewhere keeps its id").isEqualTo(1);
+	}
+
+	private static String mrn(String system, String hospital) {
+		return "{\"type\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v2-0203\",\"code\":\"MR\"}]},"
+				+ "\"system\":\"" + system + "\",\"value\":\"" + unique("MRN-") + "\",\"assigner\":{\"display\":\"" + hospital + "\"}}";
+	}
+
+	private static String patientWith(String abhaAddress, String moreIdentifiers) {
+		return """
+				{"resourceType":"Patient","meta":{"profile":["%s"]},"gender":"female",
+				 "identifier":[{"system":"https://healthid.ndhm.gov.in/abha-address","value":"%s"},%s],
+				 "name":[{"family":"Iyer","given":["Meera"]}]}"""
+				.formatted(PROFILE, abhaAddress, moreIdentifiers);
 	}
 
 	@Test

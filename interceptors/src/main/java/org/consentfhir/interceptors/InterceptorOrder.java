@@ -42,6 +42,9 @@ public final class InterceptorOrder {
 	/** Conformance to declared profiles is checked after any policy has let a write through. */
 	public static final int PROFILE_VALIDATION = 500;
 
+	/** A Patient gets its global id before profile validation checks the id's form. */
+	public static final int GLOBAL_PATIENT_ID = 400;
+
 	/** A reading in the wrong unit is refused before storage, after the policy has let the write through. */
 	public static final int VITAL_SIGN_UNITS = 200;
 
