@@ -10,13 +10,12 @@ public class AbdmConfig {
 
 	@Bean
 	AbdmExportOperation abdmExportOperation(DaoRegistry daos, ca.uhn.fhir.context.support.IValidationSupport validationSupport,
-			@org.springframework.beans.factory.annotation.Qualifier("myInstanceValidator") ca.uhn.fhir.validation.IValidatorModule instanceValidator,
-			AbdmProperties abdm) {
+			AbdmProperties abdm, org.consentfhir.interceptors.audit.AccessAuditEvents events, org.consentfhir.audit.DurableAuditSink audit) {
 		org.hl7.fhir.r4.model.Organization hip = new org.hl7.fhir.r4.model.Organization().setName(abdm.hipName());
 		if (abdm.hipId() != null && !abdm.hipId().isBlank()) {
 			hip.addIdentifier().setSystem("https://facility.ndhm.gov.in").setValue(abdm.hipId());
 		}
-		return new AbdmExportOperation(daos, validationSupport, instanceValidator, hip);
+		return new AbdmExportOperation(daos, validationSupport, hip, events, audit);
 	}
 
 	@Bean

@@ -16,8 +16,8 @@ import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
 import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.IValidatorModule;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.util.ArrayList;
@@ -28,10 +28,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.consentfhir.interceptors.audit.AccessAuditEvents;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.consentfhir.interceptors.auth.AccessToken;
+import org.consentfhir.interceptors.consent.ConsentCaller;
+import org.consentfhir.interceptors.consent.PurposeOfUse;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
+import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -56,13 +63,14 @@ import org.slf4j.LoggerFactory;
  * {@code Patient/{id}/$abdm-export?hiType=WellnessRecord&from=…&to=…}: the patient's records as ABDM
  * document Bundles, one per hiType, in a Parameters ({@code document} parts). The records are read
  * with the caller's own request, so SMART scopes and consent (purpose, actors, {@code dataPeriod})
- * decide what goes in, and each patient shown is audited. Every document is validated with HAPI's
+ * decide what goes in; each patient shown is audited, and the export itself as a BALP PrivacyDisclosure. Every document is validated with HAPI's
  * validator against the IG profiles in {@code fhir-profiles/} before it leaves; one that does not
  * validate is refused with 422 and the validator's OperationOutcome (and logged), never returned.
  * OPConsultation and DischargeSummary report on the period's latest outpatient (AMB) or inpatient
  * (IMP) encounter; Prescription, ImmunizationRecord, DiagnosticReport and HealthDocumentRecord hold
  * the period's MedicationRequests, Immunizations, DiagnosticReports or DocumentReferences. A hiType
- * with nothing in the period is 422. {@code careContext} (an encounter's identifier or id, see
+ * with nothing in the period is left out, named in an {@code outcome} part; 422 when no hiType has
+ * anything. {@code careContext} (an encounter's identifier or id, see
  * {@link CareContexts}) narrows every document to that encounter's records, as ABDM's data flow asks
  * per care context.
  */
@@ -77,12 +85,30 @@ public class AbdmExportOperation {
 	private final FhirValidator validator;
 	private final FhirContext fhir;
 	private final Organization hip;
+	private final AccessAuditEvents events;
+	private final IBalpAuditEventSink audit;
 
-	AbdmExportOperation(DaoRegistry daos, IValidationSupport validationSupport, IValidatorModule instanceValidator, Organization hip) {
+	AbdmExportOperation(DaoRegistry daos, IValidationSupport validationSupport, Organization hip, AccessAuditEvents events,
+			IBalpAuditEventSink audit) {
 		this.daos = daos;
+		this.events = events;
+		this.audit = audit;
 		this.fhir = validationSupport.getFhirContext();
-		this.validator = fhir.newValidator().registerValidatorModule(instanceValidator);
+		this.validator = fhir.newValidator().registerValidatorModule(documentValidator(validationSupport));
 		this.hip = hip;
+	}
+
+	/**
+	 * HAPI's instance validator on the server's validation support (the core and {@code fhir-profiles/}
+	 * definitions), without best-practice advice: a document is refused for errors only, and the
+	 * validator keeps its messages in a list it searches on every new one, so the advice it would give
+	 * on each of a large document's entries (narrative, performer) made validation quadratic in the
+	 * document's size.
+	 */
+	private static FhirInstanceValidator documentValidator(IValidationSupport validationSupport) {
+		FhirInstanceValidator validator = new FhirInstanceValidator(validationSupport);
+		validator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
+		return validator;
 	}
 
 	@Operation(name = "$abdm-export", type = Patient.class, idempotent = true)
@@ -102,13 +128,34 @@ public class AbdmExportOperation {
 			}
 		}
 		Parameters answer = new Parameters();
+		OperationOutcome nothing = new OperationOutcome();
 		for (CodeType hiType : hiTypes) {
 			if (!HI_TYPES.contains(hiType.getCode())) {
 				throw new InvalidRequestException("Unknown hiType " + hiType.getCode());
 			}
-			Bundle document = document(hiType.getCode(), patient, encounter, from == null ? null : from.getValue(), to == null ? null : to.getValue(), request);
-			answer.addParameter().setName("document").setResource(document);
 		}
+		for (CodeType hiType : hiTypes) {
+			try {
+				Bundle document = document(hiType.getCode(), patient, encounter, from == null ? null : from.getValue(), to == null ? null : to.getValue(), request);
+				answer.addParameter().setName("document").setResource(document);
+			} catch (NothingToExport e) {
+				nothing.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION).setCode(OperationOutcome.IssueType.NOTFOUND)
+						.setDiagnostics(e.getMessage());
+			}
+		}
+		if (!answer.hasParameter()) {
+			throw new UnprocessableEntityException("Nothing to export", nothing);
+		}
+		if (nothing.hasIssue()) {
+			answer.addParameter().setName("outcome").setResource(nothing);
+		}
+		ConsentCaller caller = (ConsentCaller) request.getUserData().get(ConsentCaller.USER_DATA_KEY);
+		AccessToken token = (AccessToken) request.getUserData().get(AccessToken.USER_DATA_KEY);
+		audit.recordAuditEvent(events.disclosure(request, caller, patient.getIdElement().getIdPart(),
+				token == null ? "the requesting client" : "client " + token.clientId(), null,
+				caller == null || caller.purpose() == null ? null : new Coding(PurposeOfUse.SYSTEM, caller.purpose().code(), caller.purpose().display()),
+				answer.getParameter().stream().filter(p -> p.getResource() instanceof Bundle)
+						.map(p -> ((Bundle) p.getResource()).getIdentifier().getValue()).toList()));
 		if (request instanceof ServletRequestDetails servlet && servlet.getServletResponse() != null) {
 			Object nanos = request.getUserData().get(VALIDATION_NANOS);
 			servlet.getServletResponse().addHeader("X-Validation-Ms", String.valueOf(nanos instanceof Long n ? n / 1_000_000 : 0));
@@ -145,6 +192,13 @@ public class AbdmExportOperation {
 		return document;
 	}
 
+	/** A hiType with nothing to report (in the period, or the care context): 422 when it is all that was asked. */
+	static final class NothingToExport extends UnprocessableEntityException {
+		NothingToExport(String message) {
+			super(message);
+		}
+	}
+
 	/** What a document is about: the patient, the care context (or null), the period and the request that reads the records. */
 	private record Period(Patient patient, Encounter careContext, Date from, Date to, RequestDetails request) {
 		String subject() {
@@ -157,7 +211,7 @@ public class AbdmExportOperation {
 			Period period) {
 		List<T> records = records(type, patientParam, dateParam, period);
 		if (records.isEmpty()) {
-			throw new UnprocessableEntityException("No " + type.getSimpleName() + " of " + period.subject() + " in the period"
+			throw new NothingToExport("No " + type.getSimpleName() + " of " + period.subject() + " in the period"
 					+ (period.careContext() == null ? "" : " and care context") + ": no " + kind.profile() + " to export");
 		}
 		Map<RecordDocuments.SectionKind, List<? extends DomainResource>> sections = Map.of(RecordDocuments.onlySection(kind), records);
@@ -175,7 +229,7 @@ public class AbdmExportOperation {
 				: Stream.of(period.careContext()))
 				.filter(e -> encounterClass.equals(e.getClass_().getCode()))
 				.max(Comparator.comparing((Encounter e) -> e.getPeriod().getStart(), Comparator.nullsFirst(Comparator.naturalOrder())))
-				.orElseThrow(() -> new UnprocessableEntityException("No " + encounterClass + " encounter of " + subject
+				.orElseThrow(() -> new NothingToExport("No " + encounterClass + " encounter of " + subject
 						+ (period.careContext() == null ? " in the period" : " as the care context") + ": no " + kind.profile() + " to export"));
 		String encounter = latest.getIdElement().toUnqualifiedVersionless().getValue();
 		RequestDetails request = period.request();
@@ -191,7 +245,7 @@ public class AbdmExportOperation {
 			sections.put(RecordDocuments.PROCEDURES, search(Procedure.class, "encounter", encounter, null, null, null, request));
 		}
 		if (sections.values().stream().allMatch(List::isEmpty)) {
-			throw new UnprocessableEntityException(encounter + " has no records to report: no " + kind.profile() + " to export");
+			throw new NothingToExport(encounter + " has no records to report: no " + kind.profile() + " to export");
 		}
 		return RecordDocuments.build(fhir, kind, period.patient(), hip, latest, sections, new Date());
 	}

@@ -51,7 +51,8 @@ import org.hl7.fhir.r4.model.StringType;
  * Documents are made per care context of the artefact ({@link CareContexts}: an encounter of the
  * patient) and per consented hiType that holds records there. Answers the session status
  * (TRANSFERRED or FAILED) and each care context's {@code hiStatus} (DELIVERED or ERRORED, with a
- * description), what the connector sends in the gateway's {@code notify}. Every push is audited.
+ * description), what the connector sends in the gateway's {@code notify}. Every push is audited as a
+ * BALP PrivacyDisclosure naming the HIU, the push URL and the documents.
  */
 public class AbdmHealthInformationOperation {
 
@@ -76,7 +77,7 @@ public class AbdmHealthInformationOperation {
 
 	private record HiRequest(String transactionId, String consentId, Date from, Date to, String pushUrl, String keyValue, String nonce) {}
 
-	private record Entry(String hiType, String careContext, String content, String checksum) {}
+	private record Entry(String hiType, String careContext, String documentId, String content, String checksum) {}
 
 	@Operation(name = "$abdm-hi-request", manualRequest = true)
 	public Parameters request(RequestDetails request) {
@@ -100,12 +101,14 @@ public class AbdmHealthInformationOperation {
 				try {
 					Bundle document = export.document(hiType, patient, encounter, hi.from(), hi.to(), new SystemRequestDetails());
 					byte[] plain = fhir.newJsonParser().encodeResourceToString(document).getBytes(StandardCharsets.UTF_8);
-					entries.add(new Entry(hiType, careContext, Fidelius.encrypt(plain, hip, hi.keyValue(), hi.nonce()), md5Hex(plain)));
-				} catch (UnprocessableEntityException nothingOfThisType) {
+					entries.add(new Entry(hiType, careContext, document.getIdentifier().getValue(), Fidelius.encrypt(plain, hip, hi.keyValue(), hi.nonce()), md5Hex(plain)));
+				} catch (AbdmExportOperation.NothingToExport nothingOfThisType) {
 					// a care context need not hold every hiType the consent names
+				} catch (UnprocessableEntityException invalid) {
+					problems.put(careContext, "a " + hiType + " document did not validate and was not sent");
 				}
 			}
-			if (entries.size() == before) {
+			if (entries.size() == before && !problems.containsKey(careContext)) {
 				problems.put(careContext, "no records of the consented hiTypes in the dateRange");
 			}
 		}
@@ -123,7 +126,8 @@ public class AbdmHealthInformationOperation {
 							: problems.getOrDefault(careContext, "the push to dataPushUrl failed")));
 		}
 		if (delivered) {
-			audit.recordAuditEvent(events.operationRead(request, "$abdm-hi-request", patientId));
+			audit.recordAuditEvent(events.disclosure(request, null, patientId, "HIU " + hiuOf(consent), hi.pushUrl(),
+					consent.getProvision().getPurposeFirstRep(), entries.stream().map(Entry::documentId).toList()));
 		}
 		return answer;
 	}
@@ -177,6 +181,15 @@ public class AbdmHealthInformationOperation {
 					+ " to " + data.getEndElement().getValueAsString());
 		}
 		return consent;
+	}
+
+	/** The HIU the consent manager granted the artefact to. */
+	private static String hiuOf(Consent consent) {
+		try {
+			return JSON.readTree(consent.getSourceAttachment().getData()).path("notification").path("consentDetail").path("hiu").path("id").asText("?");
+		} catch (IOException e) {
+			return "?";
+		}
 	}
 
 	/** The care contexts the consent manager listed in the artefact; 422 when it lists none. */

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
 import org.consentfhir.testsupport.Clinic;
 import org.consentfhir.testsupport.EndToEndTest;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Composition;
@@ -59,6 +61,10 @@ class AbdmExportTest extends EndToEndTest {
 				.statusCode()).as("no prescription in the period").isEqualTo(422);
 		assertThat(send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=OPConsultation", null, null, "Authorization", "Bearer " + doctor)
 				.statusCode()).as("no encounter to report on").isEqualTo(422);
+		Parameters partly = FHIR.newJsonParser().parseResource(Parameters.class, send("GET", "/fhir/Patient/" + patient
+				+ "/$abdm-export?hiType=WellnessRecord&hiType=Prescription", null, null, "Authorization", "Bearer " + doctor).body());
+		assertThat(partly.getParameter()).extracting(Parameters.ParametersParameterComponent::getName).containsExactly("document", "outcome");
+		assertThat(((OperationOutcome) partly.getParameter().get(1).getResource()).getIssueFirstRep().getDiagnostics()).contains("MedicationRequest");
 		assertThat(send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=Gossip", null, null, "Authorization", "Bearer " + doctor)
 				.statusCode()).isEqualTo(400);
 	}
@@ -82,6 +88,18 @@ class AbdmExportTest extends EndToEndTest {
 		Bundle document = (Bundle) FHIR.newJsonParser().parseResource(Parameters.class, response.body()).getParameterFirstRep().getResource();
 		assertThat(document.getEntry()).filteredOn(e -> e.getResource() instanceof Observation).hasSize(25);
 		assertThat(FHIR.newJsonParser().parseResource(Bundle.class, search.body()).getEntry()).as("one page of _count=100").hasSize(25);
+		List<AuditEvent> disclosures = audits("AuditEvent?patient=Patient/" + patient + "&type=" + AccessAuditEvents.DCM + "|110106");
+		assertThat(disclosures).hasSize(1);
+		assertThat(disclosures.get(0).getEntity()).extracting(e -> e.getWhat().getIdentifier().getValue())
+				.contains(document.getIdentifier().getValue());
+		assertThat(disclosures.get(0).getAgent()).anyMatch(a -> a.getType().getCodingFirstRep().getCode().equals("110152"));
+		assertThat(audits("AuditEvent?patient=Patient/" + patient + "&subtype=operation"))
+				.as("one record of the export's reads, however many searches and pages it made").hasSize(1);
+	}
+
+	private List<AuditEvent> audits(String url) {
+		return client.search().byUrl(url + "&_count=100").returnBundle(Bundle.class).execute().getEntry().stream()
+				.map(e -> (AuditEvent) e.getResource()).toList();
 	}
 
 	@Test

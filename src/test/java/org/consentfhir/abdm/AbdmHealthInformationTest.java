@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.consentfhir.testsupport.EndToEndTest;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Composition;
@@ -92,6 +93,13 @@ class AbdmHealthInformationTest extends EndToEndTest {
 						.noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
 			}
 			assertThat(types).containsExactlyInAnyOrder("Wellness Record", "Consultation Report");
+			Bundle disclosures = client.search().byUrl("AuditEvent?patient=Patient/" + patient + "&type=http://dicom.nema.org/resources/ontology/DCM|110106")
+					.returnBundle(Bundle.class).execute();
+			assertThat(disclosures.getEntry()).hasSize(1);
+			AuditEvent disclosure = (AuditEvent) disclosures.getEntryFirstRep().getResource();
+			assertThat(disclosure.getAgent()).anyMatch(a -> "HIU HIU-42".equals(a.getWho().getDisplay()) && push.equals(a.getNetwork().getAddress()));
+			assertThat(disclosure.getPurposeOfEventFirstRep().getCodingFirstRep().getCode()).isEqualTo("CAREMGT");
+			assertThat(disclosure.getEntity()).filteredOn(e -> e.getWhat().getIdentifier().hasValue()).hasSize(2);
 
 			assertThat(send("POST", "/fhir/$abdm-hi-request", "application/json",
 					hiRequest(consentId, "2020-01-01T00:00:00.000", "2026-10-31T00:00:00.000", push, hiu)).statusCode())

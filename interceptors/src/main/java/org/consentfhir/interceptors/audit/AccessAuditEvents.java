@@ -22,6 +22,8 @@ import org.hl7.fhir.r4.model.Coding;
  *   <li>an emergency override started (DCM 110127) or stopped (DCM 110138), with its reason;</li>
  *   <li>a patient's records shown by an operation ({@code $everything}, {@code $summary}), which BALP
  *       does not record: one per patient, type {@code rest}, subtype {@code operation};</li>
+ *   <li>documents disclosed outside the server ({@code $abdm-export}, {@code $abdm-hi-request}):
+ *       BALP PrivacyDisclosure at the source, DICOM 110106 Export;</li>
  *   <li>a lookup by fingerprint (DICOM 110112 Query).</li>
  * </ul>
  * Each names the user and client as BALP's own events do, and carries the purpose of use.
@@ -35,6 +37,8 @@ public final class AccessAuditEvents {
 	public static final String AUTHZ_SUBTYPE_SYSTEM = "https://profiles.ihe.net/ITI/BALP/CodeSystem/AuthZsubType";
 	public static final String AUTHZ_CONSENT = "AuthZ-Consent";
 	public static final String AUTHZ_CONSENT_PROFILE = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.AuthZconsent";
+	public static final String PRIVACY_DISCLOSURE_SOURCE_PROFILE =
+			"https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PrivacyDisclosure.Source";
 
 	private final IBalpAuditContextServices context;
 
@@ -88,6 +92,43 @@ public final class AccessAuditEvents {
 		event.addEntity().setDescription(operation)
 				.setType(new Coding("https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType", "XrequestId", "request"))
 				.getWhat().getIdentifier().setValue(request.getRequestId());
+		return event;
+	}
+
+	/**
+	 * Documents of one patient disclosed outside this server (IHE BALP PrivacyDisclosure at the
+	 * source: DICOM 110106 Export, ISO 21089 {@code disclose}): the recipient as the destination
+	 * agent, the purpose, the patient and each document by its {@code Bundle.identifier}.
+	 *
+	 * @param recipient        who receives the documents (the caller itself for a download, an HIU for a push)
+	 * @param recipientAddress where they went (the push URL), or null when they went back to the caller
+	 */
+	public AuditEvent disclosure(RequestDetails request, ConsentCaller caller, String patientId, String recipient, String recipientAddress,
+			Coding purpose, java.util.List<String> documents) {
+		AuditEvent event = common(request, caller, null);
+		event.getMeta().addProfile(PRIVACY_DISCLOSURE_SOURCE_PROFILE);
+		event.setType(new Coding(DCM, "110106", "Export"));
+		event.addSubtype(new Coding("http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle", "disclose", "Disclose Record Lifecycle Event"));
+		event.setAction(AuditEventAction.R);
+		event.setOutcome(AuditEventOutcome._0);
+		event.setOutcomeDesc(documents.size() + " document(s) of Patient/" + patientId + " disclosed to " + recipient);
+		if (purpose != null) {
+			event.addPurposeOfEvent(new CodeableConcept(purpose));
+		}
+		AuditEvent.AuditEventAgentComponent destination = event.addAgent();
+		destination.getType().addCoding(new Coding(DCM, "110152", "Destination Role ID"));
+		destination.getWho().setDisplay(recipient);
+		destination.setRequestor(false);
+		if (recipientAddress != null) {
+			destination.getNetwork().setAddress(recipientAddress).setType(AuditEvent.AuditEventAgentNetworkType._5);
+		}
+		addPatient(event, patientId);
+		for (String document : documents) {
+			event.addEntity().setDescription("document Bundle")
+					.setType(new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT, "System Object"))
+					.setRole(new Coding(BalpConstants.CS_OBJECT_ROLE, "3", "Report"))
+					.getWhat().getIdentifier().setValue(document);
+		}
 		return event;
 	}
 

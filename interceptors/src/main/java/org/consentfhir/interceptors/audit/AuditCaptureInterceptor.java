@@ -30,6 +30,8 @@ public class AuditCaptureInterceptor extends BalpAuditCaptureInterceptor impleme
 			ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_TYPE,
 			ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_SERVER);
 
+	private static final String OPERATION_PATIENTS_RECORDED = AuditCaptureInterceptor.class.getName() + ".operationPatients";
+
 	private final IBalpAuditEventSink sink;
 	private final AccessAuditEvents events;
 	private final org.consentfhir.interceptors.consent.PatientCompartment compartment;
@@ -57,8 +59,14 @@ public class AuditCaptureInterceptor extends BalpAuditCaptureInterceptor impleme
 				patients.addAll(compartment.ownersOf(resource));
 			}
 		}
+		// an operation may read in many searches and pages (an export does); one event per patient per request
+		@SuppressWarnings("unchecked")
+		java.util.Set<String> recorded = (java.util.Set<String>) request.getUserData()
+				.computeIfAbsent(OPERATION_PATIENTS_RECORDED, k -> new java.util.HashSet<String>());
 		for (String patient : patients) {
-			sink.recordAuditEvent(events.operationRead(request, request.getOperation(), patient));
+			if (recorded.add(patient)) {
+				sink.recordAuditEvent(events.operationRead(request, request.getOperation(), patient));
+			}
 		}
 	}
 }
