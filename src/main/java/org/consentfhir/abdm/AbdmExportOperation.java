@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.model.api.Include;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateParam;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
@@ -67,8 +69,10 @@ import org.slf4j.LoggerFactory;
  * validator against the IG profiles in {@code fhir-profiles/} before it leaves; one that does not
  * validate is refused with 422 and the validator's OperationOutcome (and logged), never returned.
  * OPConsultation and DischargeSummary report on the period's latest outpatient (AMB) or inpatient
- * (IMP) encounter; Prescription, ImmunizationRecord, DiagnosticReport and HealthDocumentRecord hold
- * the period's MedicationRequests, Immunizations, DiagnosticReports or DocumentReferences. A hiType
+ * (IMP) encounter; Prescription, ImmunizationRecord, DiagnosticReport (with each report's result
+ * Observations) and HealthDocumentRecord hold the period's MedicationRequests, Immunizations,
+ * DiagnosticReports or DocumentReferences; WellnessRecord the period's Observations other than
+ * laboratory and imaging results, which belong to DiagnosticReport. A hiType
  * with nothing in the period is left out, named in an {@code outcome} part; 422 when no hiType has
  * anything. {@code careContext} (an encounter's identifier or id, see
  * {@link CareContexts}) narrows every document to that encounter's records, as ABDM's data flow asks
@@ -177,12 +181,13 @@ public class AbdmExportOperation {
 	Bundle document(String hiType, Patient patient, Encounter careContext, Date from, Date to, RequestDetails request) {
 		Period period = new Period(patient, careContext, from, to, request);
 		Bundle document = switch (hiType) {
-			case "WellnessRecord" -> WellnessRecordDocuments.build(fhir, patient, hip, records(Observation.class, "subject", "date", period), new Date());
+			case "WellnessRecord" -> WellnessRecordDocuments.build(fhir, patient, hip, records(Observation.class, "subject", "date", period).stream()
+					.filter(WellnessRecordDocuments::isWellnessReading).toList(), new Date());
 			case "OPConsultation" -> encounterDocument(RecordDocuments.OP_CONSULTATION, "AMB", period);
 			case "DischargeSummary" -> encounterDocument(RecordDocuments.DISCHARGE_SUMMARY, "IMP", period);
 			case "Prescription" -> singleSection(RecordDocuments.PRESCRIPTION, MedicationRequest.class, "subject", "authoredon", period);
 			case "ImmunizationRecord" -> singleSection(RecordDocuments.IMMUNIZATION, Immunization.class, "patient", "date", period);
-			case "DiagnosticReport" -> singleSection(RecordDocuments.DIAGNOSTIC_REPORT, DiagnosticReport.class, "subject", "date", period);
+			case "DiagnosticReport" -> diagnosticReports(period);
 			case "HealthDocumentRecord" -> singleSection(RecordDocuments.HEALTH_DOCUMENT, DocumentReference.class, "subject", "date", period);
 			default -> throw new InvalidRequestException("Unknown hiType " + hiType);
 		};
@@ -216,6 +221,27 @@ public class AbdmExportOperation {
 		}
 		Map<RecordDocuments.SectionKind, List<? extends DomainResource>> sections = Map.of(RecordDocuments.onlySection(kind), records);
 		return RecordDocuments.build(fhir, kind, period.patient(), hip, null, sections, new Date());
+	}
+
+	/** The period's DiagnosticReports, each with the result Observations it refers to; 422 when there are none. */
+	private Bundle diagnosticReports(Period period) {
+		List<IBaseResource> found = searchAll(DiagnosticReport.class, "subject", period.subject(), "date", period.from(), period.to(),
+				new Include("DiagnosticReport:result"), period.request());
+		List<DiagnosticReport> reports = found.stream().filter(DiagnosticReport.class::isInstance).map(DiagnosticReport.class::cast)
+				.filter(r -> period.careContext() == null || CareContexts.recordedIn(fhir, r, period.careContext()))
+				.toList();
+		if (reports.isEmpty()) {
+			throw new NothingToExport("No DiagnosticReport of " + period.subject() + " in the period"
+					+ (period.careContext() == null ? "" : " and care context") + ": no " + RecordDocuments.DIAGNOSTIC_REPORT.profile() + " to export");
+		}
+		Set<String> results = reports.stream().flatMap(r -> r.getResult().stream())
+				.map(ref -> ref.getReferenceElement().toUnqualifiedVersionless().getValue()).collect(Collectors.toSet());
+		List<Observation> shownResults = found.stream().filter(Observation.class::isInstance).map(Observation.class::cast)
+				.filter(o -> results.contains(o.getIdElement().toUnqualifiedVersionless().getValue()))
+				.toList();
+		Map<RecordDocuments.SectionKind, List<? extends DomainResource>> sections =
+				Map.of(RecordDocuments.onlySection(RecordDocuments.DIAGNOSTIC_REPORT), reports);
+		return RecordDocuments.build(fhir, RecordDocuments.DIAGNOSTIC_REPORT, period.patient(), hip, null, sections, shownResults, new Date());
 	}
 
 	/**
@@ -264,12 +290,21 @@ public class AbdmExportOperation {
 	 */
 	private <T extends Resource> List<T> search(Class<T> type, String param, String reference, String dateParam,
 			Date from, Date to, RequestDetails request) {
+		return searchAll(type, param, reference, dateParam, from, to, null, request).stream().filter(type::isInstance).map(type::cast).toList();
+	}
+
+	/** The records of the search and, with {@code include}, the records they refer to. */
+	private List<IBaseResource> searchAll(Class<? extends Resource> type, String param, String reference, String dateParam,
+			Date from, Date to, Include include, RequestDetails request) {
 		SearchParameterMap search = new SearchParameterMap(param, new ReferenceParam(reference));
 		if (dateParam != null && (from != null || to != null)) {
 			search.add(dateParam, new DateRangeParam(from == null ? null : new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from),
 					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
 		}
-		return all(daos.getResourceDao(type).search(search, request)).stream().filter(type::isInstance).map(type::cast).toList();
+		if (include != null) {
+			search.addInclude(include);
+		}
+		return all(daos.getResourceDao(type).search(search, request));
 	}
 
 	/**

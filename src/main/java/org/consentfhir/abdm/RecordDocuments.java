@@ -62,9 +62,21 @@ final class RecordDocuments {
 	/** @param encounter the encounter the document reports on, or null for a kind without one */
 	static Bundle build(FhirContext fhir, DocumentKind kind, Patient patient, Organization hip, Encounter encounter,
 			Map<SectionKind, List<? extends DomainResource>> sections, Date now) {
+		return build(fhir, kind, patient, hip, encounter, sections, List.of(), now);
+	}
+
+	/**
+	 * @param encounter  the encounter the document reports on, or null for a kind without one
+	 * @param supporting records the section entries refer to (a report's results), carried after them
+	 */
+	static Bundle build(FhirContext fhir, DocumentKind kind, Patient patient, Organization hip, Encounter encounter,
+			Map<SectionKind, List<? extends DomainResource>> sections, List<? extends DomainResource> supporting, Date now) {
 		Map<String, String> urns = new HashMap<>();
 		String patientUrn = urn(urns, patient);
 		String encounterUrn = encounter == null ? null : urn(urns, encounter);
+		// every record has its urn before any is copied, so references between records stay references
+		sections.values().forEach(records -> records.forEach(record -> urn(urns, record)));
+		supporting.forEach(record -> urn(urns, record));
 		String hipUrn = "urn:uuid:" + UUID.randomUUID();
 
 		Composition composition = new Composition();
@@ -103,11 +115,15 @@ final class RecordDocuments {
 				section.setCode(new CodeableConcept(new Coding(SNOMED, sectionKind.code(), sectionKind.display())));
 			}
 			for (DomainResource record : records) {
-				String urn = "urn:uuid:" + UUID.randomUUID();
+				String urn = urns.get(record.getIdElement().toUnqualifiedVersionless().getValue());
 				document.addEntry().setFullUrl(urn).setResource(standalone(fhir, record, urns));
 				section.addEntry(new Reference(urn));
 			}
 		});
+		for (DomainResource record : supporting) {
+			document.addEntry().setFullUrl(urns.get(record.getIdElement().toUnqualifiedVersionless().getValue()))
+					.setResource(standalone(fhir, record, urns));
+		}
 		return document;
 	}
 

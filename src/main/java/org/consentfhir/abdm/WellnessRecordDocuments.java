@@ -46,6 +46,14 @@ final class WellnessRecordDocuments {
 		return RecordDocuments.build(fhir, WELLNESS_RECORD, patient, hip, null, sections, now);
 	}
 
+	/** Laboratory and imaging results are not wellness readings: they go with their DiagnosticReport. */
+	static boolean isWellnessReading(Observation observation) {
+		return observation.getCategory().stream().flatMap(c -> c.getCoding().stream())
+				.noneMatch(c -> OBSERVATION_CATEGORY.equals(c.getSystem()) && ("laboratory".equals(c.getCode()) || "imaging".equals(c.getCode())));
+	}
+
+	private static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+
 	private static String sectionOf(Observation reading) {
 		return reading.getCode().getCoding().stream()
 				.filter(c -> "http://loinc.org".equals(c.getSystem()) && SECTION_OF_CODE.containsKey(c.getCode()))

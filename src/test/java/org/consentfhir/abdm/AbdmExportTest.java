@@ -34,6 +34,11 @@ class AbdmExportTest extends EndToEndTest {
 		reading(patient, "41950-7", "8000", "/(24.h)", "2026-06-03T10:00:00Z");
 		reading(patient, "2339-0", "110", "mg/dL", "2026-06-04T10:00:00Z");
 		reading(patient, "8867-4", "80", "/min", "2024-01-01T10:00:00Z");
+		Observation lab = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+		lab.addCategory().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", null));
+		lab.getCode().addCoding(new Coding("http://loinc.org", "718-7", "Hemoglobin"));
+		lab.setSubject(new Reference("Patient/" + patient)).setEffective(new DateTimeType("2026-06-05T10:00:00Z"));
+		client.create().resource(lab).execute();
 		String doctor = clinic.doctorToken();
 
 		HttpResponse<String> response = send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=WellnessRecord&from=2026-01-01",
@@ -159,9 +164,16 @@ class AbdmExportTest extends EndToEndTest {
 				.setStatus(org.hl7.fhir.r4.model.Immunization.ImmunizationStatus.COMPLETED)
 				.setVaccineCode(snomed.apply("1119349007", "COVID-19 mRNA vaccine")).setPatient(subject)
 				.setOccurrence(new DateTimeType("2026-06-06"))).execute();
+		Observation hemoglobin = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+		hemoglobin.addCategory().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", null));
+		hemoglobin.getCode().addCoding(new Coding("http://loinc.org", "718-7", "Hemoglobin"));
+		hemoglobin.setSubject(subject).setEffective(new DateTimeType("2026-06-07"))
+				.setValue(new Quantity().setValue(new BigDecimal("13.5")).setSystem("http://unitsofmeasure.org").setCode("g/dL"));
+		String result = client.create().resource(hemoglobin).execute().getId().toUnqualifiedVersionless().getValue();
 		client.create().resource(new org.hl7.fhir.r4.model.DiagnosticReport()
 				.setStatus(org.hl7.fhir.r4.model.DiagnosticReport.DiagnosticReportStatus.FINAL)
 				.setCode(new org.hl7.fhir.r4.model.CodeableConcept(new Coding("http://loinc.org", "58410-2", "CBC panel"))).setSubject(subject)
+				.addResult(new Reference(result))
 				.setEffective(new DateTimeType("2026-06-07")).setConclusion("Within normal limits")).execute();
 		org.hl7.fhir.r4.model.DocumentReference letter = new org.hl7.fhir.r4.model.DocumentReference()
 				.setStatus(org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus.CURRENT).setSubject(subject);
@@ -185,6 +197,11 @@ class AbdmExportTest extends EndToEndTest {
 				.map(p -> (Bundle) p.getResource()).toList();
 		assertThat(documents).extracting(d -> ((Composition) d.getEntryFirstRep().getResource()).getType().getCodingFirstRep().getCode())
 				.containsExactly("440545006", "41000179103", "721981007", "419891008", "373942005");
+		Bundle reports = documents.get(2);
+		org.hl7.fhir.r4.model.DiagnosticReport report = (org.hl7.fhir.r4.model.DiagnosticReport) reports.getEntry().stream()
+				.map(Bundle.BundleEntryComponent::getResource).filter(r -> r instanceof org.hl7.fhir.r4.model.DiagnosticReport).findFirst().orElseThrow();
+		assertThat(reports.getEntry()).as("the report's result travels with it")
+				.anyMatch(e -> e.getResource() instanceof Observation && e.getFullUrl().equals(report.getResultFirstRep().getReference()));
 		for (Bundle document : documents) {
 			HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(document));
 			assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
