@@ -7,13 +7,13 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
-import ca.uhn.fhir.model.api.Include;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
@@ -21,14 +21,12 @@ import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
@@ -83,7 +81,6 @@ public class AbdmExportOperation {
 	private static final Logger log = LoggerFactory.getLogger(AbdmExportOperation.class);
 	/** The most records of one type a document holds. */
 	private static final int MAX_RECORDS = 5000;
-	private static final int WINDOW = 500;
 
 	private final DaoRegistry daos;
 	private final FhirValidator validator;
@@ -225,23 +222,25 @@ public class AbdmExportOperation {
 
 	/** The period's DiagnosticReports, each with the result Observations it refers to; 422 when there are none. */
 	private Bundle diagnosticReports(Period period) {
-		List<IBaseResource> found = searchAll(DiagnosticReport.class, "subject", period.subject(), "date", period.from(), period.to(),
-				new Include("DiagnosticReport:result"), period.request());
-		List<DiagnosticReport> reports = found.stream().filter(DiagnosticReport.class::isInstance).map(DiagnosticReport.class::cast)
-				.filter(r -> period.careContext() == null || CareContexts.recordedIn(fhir, r, period.careContext()))
-				.toList();
+		List<DiagnosticReport> reports = records(DiagnosticReport.class, "subject", "date", period);
 		if (reports.isEmpty()) {
 			throw new NothingToExport("No DiagnosticReport of " + period.subject() + " in the period"
 					+ (period.careContext() == null ? "" : " and care context") + ": no " + RecordDocuments.DIAGNOSTIC_REPORT.profile() + " to export");
 		}
-		Set<String> results = reports.stream().flatMap(r -> r.getResult().stream())
-				.map(ref -> ref.getReferenceElement().toUnqualifiedVersionless().getValue()).collect(Collectors.toSet());
-		List<Observation> shownResults = found.stream().filter(Observation.class::isInstance).map(Observation.class::cast)
-				.filter(o -> results.contains(o.getIdElement().toUnqualifiedVersionless().getValue()))
-				.toList();
+		TokenOrListParam resultIds = new TokenOrListParam();
+		reports.stream().flatMap(r -> r.getResult().stream())
+				.map(ref -> ref.getReferenceElement())
+				.filter(id -> "Observation".equals(id.getResourceType()) && id.hasIdPart())
+				.forEach(id -> resultIds.add(new TokenParam(id.getIdPart())));
+		List<Observation> results = List.of();
+		if (!resultIds.getValuesAsQueryTokens().isEmpty()) {
+			SearchParameterMap byId = new SearchParameterMap();
+			byId.add("_id", resultIds);
+			results = shown(daos.getResourceDao(Observation.class).searchForResources(byId, period.request()), Observation.class);
+		}
 		Map<RecordDocuments.SectionKind, List<? extends DomainResource>> sections =
 				Map.of(RecordDocuments.onlySection(RecordDocuments.DIAGNOSTIC_REPORT), reports);
-		return RecordDocuments.build(fhir, RecordDocuments.DIAGNOSTIC_REPORT, period.patient(), hip, null, sections, shownResults, new Date());
+		return RecordDocuments.build(fhir, RecordDocuments.DIAGNOSTIC_REPORT, period.patient(), hip, null, sections, results, new Date());
 	}
 
 	/**
@@ -284,45 +283,26 @@ public class AbdmExportOperation {
 	}
 
 	/**
-	 * Every record of the search, read with the caller's request. Like HAPI's IPS generator, the search
-	 * is an ordinary (stored) one read in windows: HAPI gives a synchronous search made with a REST
-	 * request the caller's {@code _count}, or the default page size, as its whole length.
+	 * Every record of the search the caller may see: HAPI's whole-result search for a request
+	 * (records loaded in chunks, each checked by the storage interceptors as it is shown, so consent
+	 * and audit apply as to a read), without the REST paging that would cut it to {@code _count}.
 	 */
 	private <T extends Resource> List<T> search(Class<T> type, String param, String reference, String dateParam,
 			Date from, Date to, RequestDetails request) {
-		return searchAll(type, param, reference, dateParam, from, to, null, request).stream().filter(type::isInstance).map(type::cast).toList();
-	}
-
-	/** The records of the search and, with {@code include}, the records they refer to. */
-	private List<IBaseResource> searchAll(Class<? extends Resource> type, String param, String reference, String dateParam,
-			Date from, Date to, Include include, RequestDetails request) {
 		SearchParameterMap search = new SearchParameterMap(param, new ReferenceParam(reference));
 		if (dateParam != null && (from != null || to != null)) {
 			search.add(dateParam, new DateRangeParam(from == null ? null : new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from),
 					to == null ? null : new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, to)));
 		}
-		if (include != null) {
-			search.addInclude(include);
-		}
-		return all(daos.getResourceDao(type).search(search, request));
+		return shown(daos.getResourceDao(type).searchForResources(search, request), type);
 	}
 
-	/**
-	 * Every result the caller may see, window by window. A window can come back short, or empty,
-	 * where consent hides records, so the end is the result's size, not the first empty window.
-	 */
-	private static List<IBaseResource> all(IBundleProvider result) {
-		Integer size = result.size();
-		int end = size == null ? MAX_RECORDS : Math.min(size, MAX_RECORDS);
-		List<IBaseResource> all = new ArrayList<>();
-		for (int from = 0; from < end; from += WINDOW) {
-			List<IBaseResource> window = result.getResources(from, Math.min(end, from + WINDOW));
-			if (window.isEmpty() && size == null) {
-				break;
-			}
-			all.addAll(window);
+	private static <T extends Resource> List<T> shown(List<? extends IBaseResource> found, Class<T> type) {
+		if (found.size() > MAX_RECORDS) {
+			throw new UnprocessableEntityException("More than " + MAX_RECORDS + " " + type.getSimpleName()
+					+ " records for one document: ask for a shorter period or one care context");
 		}
-		return all;
+		return found.stream().filter(type::isInstance).map(type::cast).toList();
 	}
 
 	private void requireValid(Bundle document) {

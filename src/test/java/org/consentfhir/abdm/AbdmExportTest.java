@@ -108,6 +108,25 @@ class AbdmExportTest extends EndToEndTest {
 	}
 
 	@Test
+	void consentsDataPeriodNarrowsWhatTheExportHolds() {
+		Clinic clinic = new Clinic(client, baseUrl());
+		String patient = clinic.patient(unique("Export"));
+		clinic.permit(patient, clinic.organization, PurposeOfUse.TREAT, consent -> consent.getProvision()
+				.setDataPeriod(Clinic.period(java.time.Instant.parse("2026-06-01T00:00:00Z"), java.time.Instant.parse("2026-06-30T00:00:00Z"))));
+		reading(patient, "8867-4", "70", "/min", "2026-05-20T10:00:00Z");
+		reading(patient, "8867-4", "71", "/min", "2026-06-10T10:00:00Z");
+		reading(patient, "8867-4", "72", "/min", "2026-07-10T10:00:00Z");
+
+		HttpResponse<String> response = send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=WellnessRecord",
+				null, null, "Authorization", "Bearer " + clinic.doctorToken());
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		Bundle document = (Bundle) FHIR.newJsonParser().parseResource(Parameters.class, response.body()).getParameterFirstRep().getResource();
+		assertThat(document.getEntry()).filteredOn(e -> e.getResource() instanceof Observation)
+				.extracting(e -> ((Observation) e.getResource()).getValueQuantity().getValue().intValue()).containsExactly(71);
+	}
+
+	@Test
 	void anOpConsultationHoldsTheLatestEncountersRecordsAndValidates() {
 		Clinic clinic = new Clinic(client, baseUrl());
 		String patient = clinic.patient(unique("Export"));

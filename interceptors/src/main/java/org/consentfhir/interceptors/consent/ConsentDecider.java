@@ -17,7 +17,8 @@ import org.hl7.fhir.r4.model.Period;
  *       their {@code provision.period}, count.</li>
  *   <li>A provision applies when each of its conditions holds: one of its {@code actor}s is asking,
  *       the {@code purpose} is one of its purposes, the record type is one of its {@code class}es,
- *       now is inside its {@code period}, the record was made inside its {@code dataPeriod}. A
+ *       now is inside its {@code period}, the record was made inside its {@code dataPeriod} (the
+ *       Patient resource itself, which has no date, is inside a permit's and outside a deny's). A
  *       condition it does not state always holds.</li>
  *   <li>A provision's {@code type} (permit or deny) is its answer, unless a nested provision that
  *       applies says otherwise; among nested provisions that apply, deny wins.</li>
@@ -125,8 +126,15 @@ public final class ConsentDecider {
 		if (provision.hasPeriod() && !within(provision.getPeriod(), request.at())) {
 			return false;
 		}
-		return !provision.hasDataPeriod()
-				|| request.recordDate() != null && within(provision.getDataPeriod(), request.recordDate());
+		if (!provision.hasDataPeriod()) {
+			return true;
+		}
+		if (request.recordDate() == null) {
+			// the Patient resource is the person, not a record of some date: a permit for a period's records
+			// shares the demographics that go with them, and a deny of a period's records does not deny the person
+			return "Patient".equals(request.resourceType()) && provision.getType() == ConsentProvisionType.PERMIT;
+		}
+		return within(provision.getDataPeriod(), request.recordDate());
 	}
 
 	static boolean within(Period period, Instant instant) {

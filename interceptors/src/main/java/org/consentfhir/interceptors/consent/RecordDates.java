@@ -19,13 +19,16 @@ import org.hl7.fhir.r4.model.Type;
 /**
  * When a record was made, for a Consent's {@code provision.dataPeriod}: the clinical time of the
  * common record types (an Observation's effective time, an Encounter's start, a prescription's
- * authoring…), else the time the server last stored it.
+ * authoring…), else the time the server last stored it; none for the Patient resource itself.
  */
 public final class RecordDates {
 
 	private RecordDates() {}
 
 	public static Instant of(IBaseResource resource) {
+		if (resource instanceof org.hl7.fhir.r4.model.Patient) {
+			return null; // the person, not a record made at some time
+		}
 		Date date = clinicalDate(resource);
 		if (date == null && resource instanceof Resource r && r.getMeta().hasLastUpdated()) {
 			date = r.getMeta().getLastUpdated();

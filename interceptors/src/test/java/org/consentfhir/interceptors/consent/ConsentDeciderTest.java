@@ -93,6 +93,20 @@ class ConsentDeciderTest {
 	}
 
 	@Test
+	void thePatientResourceIsInsideAPermitsDataPeriodAndOutsideADenys() {
+		Consent june = consent("j").setProvision(permitFor(HOSPITAL, PurposeOfUse.TREAT)
+				.setDataPeriod(period(Instant.parse("2025-06-01T00:00:00Z"), Instant.parse("2025-06-30T00:00:00Z"))));
+		ProvisionComponent notJuly = permitFor(HOSPITAL, PurposeOfUse.TREAT).setType(ConsentProvisionType.DENY)
+				.setDataPeriod(period(Instant.parse("2025-07-01T00:00:00Z"), Instant.parse("2025-07-31T00:00:00Z")));
+		AccessRequest person = new AccessRequest("p1", Set.of(HOSPITAL), PurposeOfUse.TREAT, "Patient", null, NOW, false);
+		AccessRequest undatedRecord = new AccessRequest("p1", Set.of(HOSPITAL), PurposeOfUse.TREAT, "Observation", null, NOW, false);
+
+		assertThat(optIn.decide(person, List.of(june)).permitted()).isTrue();
+		assertThat(optIn.decide(undatedRecord, List.of(june)).permitted()).isFalse();
+		assertThat(new ConsentDecider(DefaultConsentPolicy.OPT_OUT).decide(person, List.of(consent("d").setProvision(notJuly))).permitted()).isTrue();
+	}
+
+	@Test
 	void optOutPermitsWhatNoConsentDenies() {
 		ConsentDecider optOut = new ConsentDecider(DefaultConsentPolicy.OPT_OUT);
 		ProvisionComponent noResearch = new ProvisionComponent().setType(ConsentProvisionType.DENY);
