@@ -1,27 +1,46 @@
 package org.consentfhir.abdm;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.consentfhir.audit.DurableAuditSink;
+import org.consentfhir.interceptors.audit.AccessAuditEvents;
+import org.hl7.fhir.r4.model.Organization;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 
-/** ABDM health-information exchange, HIP side: consent artefacts from the consent manager. */
+/**
+ * ABDM health-information exchange, HIP side: consent artefacts from the consent manager, documents
+ * on request ({@code $abdm-export}) and the encrypted push ({@code $abdm-hi-request}).
+ */
 @Configuration
 public class AbdmConfig {
 
 	@Bean
-	AbdmExportOperation abdmExportOperation(DaoRegistry daos, ca.uhn.fhir.context.support.IValidationSupport validationSupport,
-			AbdmProperties abdm, org.consentfhir.interceptors.audit.AccessAuditEvents events, org.consentfhir.audit.DurableAuditSink audit) {
-		org.hl7.fhir.r4.model.Organization hip = new org.hl7.fhir.r4.model.Organization().setName(abdm.hipName());
+	AbdmExportOperation abdmExportOperation(DaoRegistry daos, IValidationSupport validationSupport, AbdmProperties abdm,
+			AccessAuditEvents events, DurableAuditSink audit) {
+		Organization hip = new Organization().setName(abdm.hipName());
 		if (abdm.hipId() != null && !abdm.hipId().isBlank()) {
 			hip.addIdentifier().setSystem("https://facility.ndhm.gov.in").setValue(abdm.hipId());
 		}
 		return new AbdmExportOperation(daos, validationSupport, hip, events, audit);
 	}
 
+	/** The first export after start-up is as quick as the rest: the validator warms up in the background once the server is ready. */
+	@EventListener(ApplicationReadyEvent.class)
+	void warmUpExportValidation(ApplicationReadyEvent ready) {
+		AbdmExportOperation export = ready.getApplicationContext().getBean(AbdmExportOperation.class);
+		Thread warmUp = new Thread(export::warmUp, "abdm-validation-warm-up");
+		warmUp.setDaemon(true);
+		warmUp.setPriority(Thread.MIN_PRIORITY);
+		warmUp.start();
+	}
+
 	@Bean
-	AbdmHealthInformationOperation abdmHealthInformationOperation(DaoRegistry daos, ca.uhn.fhir.context.FhirContext fhir,
-			AbdmExportOperation export, org.consentfhir.interceptors.audit.AccessAuditEvents events,
-			org.consentfhir.audit.DurableAuditSink audit) {
+	AbdmHealthInformationOperation abdmHealthInformationOperation(DaoRegistry daos, FhirContext fhir, AbdmExportOperation export,
+			AccessAuditEvents events, DurableAuditSink audit) {
 		return new AbdmHealthInformationOperation(daos, fhir, export, events, audit);
 	}
 

@@ -127,6 +127,25 @@ class AbdmExportTest extends EndToEndTest {
 	}
 
 	@Test
+	void refusesADocumentThatDoesNotValidateWithTheValidatorsOutcome() {
+		Clinic clinic = new Clinic(client, baseUrl());
+		String patient = clinic.patient(unique("Export"));
+		clinic.permit(patient, clinic.organization, PurposeOfUse.TREAT);
+		org.hl7.fhir.r4.model.DocumentReference letter = new org.hl7.fhir.r4.model.DocumentReference()
+				.setStatus(org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus.CURRENT).setSubject(new Reference("Patient/" + patient));
+		letter.addContent().getAttachment().setData("no content type".getBytes(java.nio.charset.StandardCharsets.UTF_8)); // breaks att-1
+		client.create().resource(letter).execute();
+
+		HttpResponse<String> response = send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=HealthDocumentRecord",
+				null, null, "Authorization", "Bearer " + clinic.doctorToken());
+
+		assertThat(response.statusCode()).isEqualTo(422);
+		assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body()).getIssue())
+				.anyMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR && i.getDiagnostics().contains("att-1"));
+		assertThat(response.body()).doesNotContain("\"resourceType\":\"Bundle\"");
+	}
+
+	@Test
 	void anOpConsultationHoldsTheLatestEncountersRecordsAndValidates() {
 		Clinic clinic = new Clinic(client, baseUrl());
 		String patient = clinic.patient(unique("Export"));
