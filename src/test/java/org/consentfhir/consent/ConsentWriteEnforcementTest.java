@@ -157,7 +157,8 @@ class ConsentWriteEnforcementTest extends ClinicTest {
 	@Test
 	void aConditionalCreateCannotSmuggleRecordsIntoAnExistingPatient() {
 		org.hl7.fhir.r4.model.Patient existing = client.read().resource(org.hl7.fhir.r4.model.Patient.class).withId(other).execute();
-		existing.addIdentifier().setSystem("urn:test:mrn").setValue(unique("mrn"));
+		String mrn = unique("mrn");
+		existing.addIdentifier().setSystem("urn:test:mrn").setValue(mrn);
 		client.update().resource(existing).execute();
 		Bundle smuggle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 		Observation intoOther = observationOf("x");
@@ -166,7 +167,7 @@ class ConsentWriteEnforcementTest extends ClinicTest {
 		smuggle.addEntry().setFullUrl("urn:uuid:0b6f3f0e-1111-4c3a-9d6e-000000000001")
 				.setResource(new org.hl7.fhir.r4.model.Patient())
 				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient")
-				.setIfNoneExist("identifier=urn:test:mrn|" + existing.getIdentifierFirstRep().getValue());
+				.setIfNoneExist("identifier=urn:test:mrn|" + mrn);
 
 		HttpResponse<String> response = send("POST", "/fhir", "application/fhir+json",
 				HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(smuggle)),
