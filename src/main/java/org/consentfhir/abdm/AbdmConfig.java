@@ -5,11 +5,10 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.consentfhir.audit.DurableAuditSink;
 import org.consentfhir.interceptors.audit.AccessAuditEvents;
+import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.r4.model.Organization;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.event.EventListener;
 
 /**
  * ABDM health-information exchange, HIP side: consent artefacts from the consent manager, documents
@@ -19,23 +18,13 @@ import org.springframework.context.event.EventListener;
 public class AbdmConfig {
 
 	@Bean
-	AbdmExportOperation abdmExportOperation(DaoRegistry daos, IValidationSupport validationSupport, AbdmProperties abdm,
-			AccessAuditEvents events, DurableAuditSink audit) {
+	AbdmExportOperation abdmExportOperation(DaoRegistry daos, IValidationSupport validationSupport,
+			WorkerContextValidationSupportAdapter workerContext, AbdmProperties abdm, AccessAuditEvents events, DurableAuditSink audit) {
 		Organization hip = new Organization().setName(abdm.hipName());
 		if (abdm.hipId() != null && !abdm.hipId().isBlank()) {
 			hip.addIdentifier().setSystem("https://facility.ndhm.gov.in").setValue(abdm.hipId());
 		}
-		return new AbdmExportOperation(daos, validationSupport, hip, events, audit);
-	}
-
-	/** The first export after start-up is as quick as the rest: the validator warms up in the background once the server is ready. */
-	@EventListener(ApplicationReadyEvent.class)
-	void warmUpExportValidation(ApplicationReadyEvent ready) {
-		AbdmExportOperation export = ready.getApplicationContext().getBean(AbdmExportOperation.class);
-		Thread warmUp = new Thread(export::warmUp, "abdm-validation-warm-up");
-		warmUp.setDaemon(true);
-		warmUp.setPriority(Thread.MIN_PRIORITY);
-		warmUp.start();
+		return new AbdmExportOperation(daos, validationSupport, workerContext, hip, events, audit);
 	}
 
 	@Bean

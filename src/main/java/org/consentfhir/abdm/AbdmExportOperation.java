@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.consentfhir.interceptors.auth.AccessToken;
 import org.consentfhir.interceptors.consent.ConsentCaller;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
@@ -37,7 +38,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
@@ -55,7 +55,6 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.slf4j.Logger;
@@ -91,13 +90,13 @@ public class AbdmExportOperation {
 	private final AccessAuditEvents events;
 	private final IBalpAuditEventSink audit;
 
-	AbdmExportOperation(DaoRegistry daos, IValidationSupport validationSupport, Organization hip, AccessAuditEvents events,
-			IBalpAuditEventSink audit) {
+	AbdmExportOperation(DaoRegistry daos, IValidationSupport validationSupport, WorkerContextValidationSupportAdapter workerContext,
+			Organization hip, AccessAuditEvents events, IBalpAuditEventSink audit) {
 		this.daos = daos;
 		this.events = events;
 		this.audit = audit;
 		this.fhir = validationSupport.getFhirContext();
-		this.validator = fhir.newValidator().registerValidatorModule(documentValidator(validationSupport));
+		this.validator = fhir.newValidator().registerValidatorModule(documentValidator(validationSupport, workerContext));
 		this.hip = hip;
 	}
 
@@ -108,51 +107,15 @@ public class AbdmExportOperation {
 	 * a document is refused for errors only; the server holds no LOINC or SNOMED CT, so checking their
 	 * codes only said "CodeSystem is unknown" for each; and the validator searches its message list on
 	 * every new message, so those thousands of warnings made a large document's validation quadratic.
+	 * It shares HAPI's worker context (the converted definitions and snapshots, 100 MB and more) with
+	 * the server's own validator rather than holding a second copy.
 	 */
-	private static FhirInstanceValidator documentValidator(IValidationSupport validationSupport) {
-		FhirInstanceValidator validator = new FhirInstanceValidator(validationSupport);
+	private static FhirInstanceValidator documentValidator(IValidationSupport validationSupport, WorkerContextValidationSupportAdapter workerContext) {
+		FhirInstanceValidator validator = new FhirInstanceValidator(validationSupport.getFhirContext());
+		validator.setWrappedWorkerContext(validationSupport, workerContext);
 		validator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
 		validator.setNoTerminologyChecks(true);
 		return validator;
-	}
-
-	/**
-	 * Validates a small document of every hiType once, so that the first export after start-up does
-	 * not pay for loading the profiles and for the validator's first run (seconds on these machines).
-	 * Called on a background thread once the server is ready; the result is not used.
-	 */
-	void warmUp() {
-		Patient patient = new Patient();
-		patient.setId("Patient/warm-up");
-		patient.addName().setFamily("Warm-up");
-		Encounter encounter = new Encounter().setStatus(Encounter.EncounterStatus.FINISHED)
-				.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", null)).setSubject(new Reference(patient.getId()));
-		encounter.setId("Encounter/warm-up");
-		Observation reading = new Observation().setStatus(Observation.ObservationStatus.FINAL)
-				.setCode(new CodeableConcept(new Coding("http://loinc.org", "8867-4", "Heart rate"))).setSubject(new Reference(patient.getId()));
-		reading.setId("Observation/warm-up");
-		Date now = new Date();
-		List<Bundle> documents = List.of(
-				WellnessRecordDocuments.build(fhir, patient, hip, List.of(reading), now),
-				RecordDocuments.build(fhir, RecordDocuments.OP_CONSULTATION, patient, hip, encounter,
-						Map.of(RecordDocuments.PHYSICAL_EXAMINATION, List.of(reading)), now),
-				RecordDocuments.build(fhir, RecordDocuments.DISCHARGE_SUMMARY, patient, hip, encounter,
-						Map.of(RecordDocuments.INVESTIGATIONS, List.of(reading)), now),
-				RecordDocuments.build(fhir, RecordDocuments.DIAGNOSTIC_REPORT, patient, hip, null,
-						Map.of(RecordDocuments.onlySection(RecordDocuments.DIAGNOSTIC_REPORT), List.of(reading)), now),
-				RecordDocuments.build(fhir, RecordDocuments.PRESCRIPTION, patient, hip, null,
-						Map.of(RecordDocuments.onlySection(RecordDocuments.PRESCRIPTION), List.of(reading)), now),
-				RecordDocuments.build(fhir, RecordDocuments.IMMUNIZATION, patient, hip, null,
-						Map.of(RecordDocuments.onlySection(RecordDocuments.IMMUNIZATION), List.of(reading)), now),
-				RecordDocuments.build(fhir, RecordDocuments.HEALTH_DOCUMENT, patient, hip, null,
-						Map.of(RecordDocuments.onlySection(RecordDocuments.HEALTH_DOCUMENT), List.of(reading)), now));
-		long start = System.nanoTime();
-		try {
-			documents.forEach(validator::validateWithResult);
-			log.info("ABDM document validation warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
-		} catch (RuntimeException e) {
-			log.warn("ABDM document validation did not warm up; the first export will be slower", e);
-		}
 	}
 
 	@Operation(name = "$abdm-export", type = Patient.class, idempotent = true)
