@@ -61,21 +61,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code Patient/{id}/$abdm-export?hiType=WellnessRecord&from=…&to=…}: the patient's records as ABDM
- * document Bundles, one per hiType, in a Parameters ({@code document} parts). The records are read
- * with the caller's own request, so SMART scopes and consent (purpose, actors, {@code dataPeriod})
- * decide what goes in; each patient shown is audited, and the export itself as a BALP PrivacyDisclosure. Every document is validated with HAPI's
- * validator against the IG profiles in {@code fhir-profiles/} before it leaves; one that does not
- * validate is refused with 422 and the validator's OperationOutcome (and logged), never returned.
- * OPConsultation and DischargeSummary report on the period's latest outpatient (AMB) or inpatient
- * (IMP) encounter; Prescription, ImmunizationRecord, DiagnosticReport (with each report's result
- * Observations) and HealthDocumentRecord hold the period's MedicationRequests, Immunizations,
- * DiagnosticReports or DocumentReferences; WellnessRecord the period's Observations other than
- * laboratory and imaging results, which belong to DiagnosticReport. A hiType
- * with nothing in the period is left out, named in an {@code outcome} part; 422 when no hiType has
- * anything. {@code careContext} (an encounter's identifier or id, see
- * {@link CareContexts}) narrows every document to that encounter's records, as ABDM's data flow asks
- * per care context.
+ * {@code Patient/{id}/$abdm-export?hiType=WellnessRecord&from=…&to=…&careContext=…}: the patient's
+ * records as ABDM document Bundles, one per hiType, in a Parameters ({@code document} parts).
+ *
+ * <ul>
+ *   <li>The records are read with the caller's own request, so SMART scopes and consent (purpose,
+ *       actors, {@code dataPeriod}) decide what goes in; each patient shown is audited, and the
+ *       export itself as a BALP PrivacyDisclosure.</li>
+ *   <li>Every document is validated against the IG profiles in {@code fhir-profiles/} before it
+ *       leaves; one that does not validate is refused with 422 and the validator's
+ *       OperationOutcome (and logged), never returned.</li>
+ *   <li>OPConsultation and DischargeSummary report on the period's latest outpatient (AMB) or
+ *       inpatient (IMP) encounter; Prescription, ImmunizationRecord, DiagnosticReport (with each
+ *       report's result Observations) and HealthDocumentRecord hold the period's MedicationRequests,
+ *       Immunizations, DiagnosticReports or DocumentReferences; WellnessRecord the period's
+ *       Observations other than laboratory and imaging results, which belong to DiagnosticReport.</li>
+ *   <li>{@code careContext} (an encounter's identifier or id, see {@link CareContexts}) narrows every
+ *       document to that encounter's records, as ABDM's data flow asks per care context.</li>
+ *   <li>A hiType with nothing to report is left out and named in an {@code outcome} part; 422 when
+ *       no hiType has anything.</li>
+ * </ul>
  */
 public class AbdmExportOperation {
 
