@@ -39,7 +39,6 @@ import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -165,7 +164,7 @@ public class AbdmExportOperation {
 		AccessToken token = (AccessToken) request.getUserData().get(AccessToken.USER_DATA_KEY);
 		audit.recordAuditEvent(events.disclosure(request, caller, patient.getIdElement().getIdPart(),
 				token == null ? "the requesting client" : "client " + token.clientId(), null,
-				caller == null || caller.purpose() == null ? null : new Coding(PurposeOfUse.SYSTEM, caller.purpose().code(), caller.purpose().display()),
+				caller == null || caller.purpose() == null ? null : caller.purpose().coding(),
 				answer.getParameter().stream().filter(p -> p.getResource() instanceof Bundle)
 						.map(p -> ((Bundle) p.getResource()).getIdentifier().getValue()).toList()));
 		if (request instanceof ServletRequestDetails servlet && servlet.getServletResponse() != null) {
@@ -222,22 +221,24 @@ public class AbdmExportOperation {
 	/** A single-section document of the period's records of one type; 422 when there are none. */
 	private <T extends DomainResource> Bundle singleSection(RecordDocuments.DocumentKind kind, Class<T> type, String patientParam, String dateParam,
 			Period period) {
-		List<T> records = records(type, patientParam, dateParam, period);
-		if (records.isEmpty()) {
-			throw new NothingToExport("No " + type.getSimpleName() + " of " + period.subject() + " in the period"
-					+ (period.careContext() == null ? "" : " and care context") + ": no " + kind.profile() + " to export");
-		}
+		List<T> records = atLeastOne(records(type, patientParam, dateParam, period), type, kind, period);
 		Map<RecordDocuments.SectionKind, List<? extends DomainResource>> sections = Map.of(RecordDocuments.onlySection(kind), records);
 		return RecordDocuments.build(fhir, kind, period.patient(), hip, null, sections, new Date());
 	}
 
+	/** The records, or {@link NothingToExport} when there are none. */
+	private static <T> List<T> atLeastOne(List<T> records, Class<T> type, RecordDocuments.DocumentKind kind, Period period) {
+		if (records.isEmpty()) {
+			throw new NothingToExport("No " + type.getSimpleName() + " of " + period.subject() + " in the period"
+					+ (period.careContext() == null ? "" : " and care context") + ": no " + kind.profile() + " to export");
+		}
+		return records;
+	}
+
 	/** The period's DiagnosticReports, each with the result Observations it refers to; 422 when there are none. */
 	private Bundle diagnosticReports(Period period) {
-		List<DiagnosticReport> reports = records(DiagnosticReport.class, "subject", "date", period);
-		if (reports.isEmpty()) {
-			throw new NothingToExport("No DiagnosticReport of " + period.subject() + " in the period"
-					+ (period.careContext() == null ? "" : " and care context") + ": no " + RecordDocuments.DIAGNOSTIC_REPORT.profile() + " to export");
-		}
+		List<DiagnosticReport> reports = atLeastOne(records(DiagnosticReport.class, "subject", "date", period), DiagnosticReport.class,
+				RecordDocuments.DIAGNOSTIC_REPORT, period);
 		TokenOrListParam resultIds = new TokenOrListParam();
 		reports.stream().flatMap(r -> r.getResult().stream())
 				.map(ref -> ref.getReferenceElement())

@@ -87,9 +87,10 @@ public class AbdmHealthInformationOperation {
 		Patient patient = daos.getResourceDao(Patient.class).read(new IdType("Patient", patientId), new SystemRequestDetails());
 		Fidelius.KeyMaterial hip = Fidelius.newKeyMaterial();
 
+		List<String> careContexts = careContextsOf(consent);
 		List<Entry> entries = new ArrayList<>();
 		Map<String, String> problems = new LinkedHashMap<>();
-		for (String careContext : careContextsOf(consent)) {
+		for (String careContext : careContexts) {
 			Encounter encounter = CareContexts.find(daos, patientId, careContext, new SystemRequestDetails());
 			if (encounter == null) {
 				problems.put(careContext, "not a care context (an encounter) of this patient");
@@ -116,7 +117,7 @@ public class AbdmHealthInformationOperation {
 		Parameters answer = new Parameters();
 		answer.addParameter().setName("transactionId").setValue(new StringType(hi.transactionId()));
 		answer.addParameter().setName("sessionStatus").setValue(new StringType(delivered ? "TRANSFERRED" : "FAILED"));
-		for (String careContext : careContextsOf(consent)) {
+		for (String careContext : careContexts) {
 			boolean sent = delivered && !problems.containsKey(careContext);
 			var status = answer.addParameter().setName("statusResponse");
 			status.addPart().setName("careContextReference").setValue(new StringType(careContext));
@@ -183,13 +184,12 @@ public class AbdmHealthInformationOperation {
 		return consent;
 	}
 
-	/** The HIU the consent manager granted the artefact to. */
+	/** The HIU the consent manager granted the artefact to: the Consent's information recipient (IRCP). */
 	private static String hiuOf(Consent consent) {
-		try {
-			return JSON.readTree(consent.getSourceAttachment().getData()).path("notification").path("consentDetail").path("hiu").path("id").asText("?");
-		} catch (IOException e) {
-			return "?";
-		}
+		return consent.getProvision().getActor().stream()
+				.filter(a -> a.getRole().getCoding().stream().anyMatch(c -> "IRCP".equals(c.getCode())))
+				.map(a -> a.getReference().getIdentifier().getValue())
+				.findFirst().orElse("?");
 	}
 
 	/** The care contexts the consent manager listed in the artefact; 422 when it lists none. */

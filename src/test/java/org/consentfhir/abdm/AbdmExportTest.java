@@ -45,7 +45,7 @@ class AbdmExportTest extends EndToEndTest {
 				null, null, "Authorization", "Bearer " + doctor);
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Bundle document = (Bundle) FHIR.newJsonParser().parseResource(Parameters.class, response.body()).getParameterFirstRep().getResource();
+		Bundle document = firstDocument(response);
 		assertThat(document.getType()).isEqualTo(Bundle.BundleType.DOCUMENT);
 		assertThat(document.getEntry()).allMatch(e -> e.getFullUrl().startsWith("urn:uuid:"));
 		Composition composition = (Composition) document.getEntryFirstRep().getResource();
@@ -55,9 +55,7 @@ class AbdmExportTest extends EndToEndTest {
 		HttpResponse<String> trusted = send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=WellnessRecord&from=2026-01-01", null, null);
 		assertThat(trusted.statusCode()).as("a client trusted with every record: " + trusted.body()).isEqualTo(200);
 		assertThat(trusted.headers().firstValue("X-Validation-Ms")).isPresent();
-		HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(document));
-		assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
-				.noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+		assertValidates(document);
 
 		String stranger = clinic.patient(unique("Export"));
 		assertThat(send("GET", "/fhir/Patient/" + stranger + "/$abdm-export?hiType=WellnessRecord", null, null, "Authorization", "Bearer " + doctor)
@@ -90,7 +88,7 @@ class AbdmExportTest extends EndToEndTest {
 				null, null, "Authorization", "Bearer " + doctor);
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Bundle document = (Bundle) FHIR.newJsonParser().parseResource(Parameters.class, response.body()).getParameterFirstRep().getResource();
+		Bundle document = firstDocument(response);
 		assertThat(document.getEntry()).filteredOn(e -> e.getResource() instanceof Observation).hasSize(25);
 		assertThat(FHIR.newJsonParser().parseResource(Bundle.class, search.body()).getEntry()).as("one page of _count=100").hasSize(25);
 		List<AuditEvent> disclosures = audits("AuditEvent?patient=Patient/" + patient + "&type=" + AccessAuditEvents.DCM + "|110106");
@@ -121,7 +119,7 @@ class AbdmExportTest extends EndToEndTest {
 				null, null, "Authorization", "Bearer " + clinic.doctorToken());
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Bundle document = (Bundle) FHIR.newJsonParser().parseResource(Parameters.class, response.body()).getParameterFirstRep().getResource();
+		Bundle document = firstDocument(response);
 		assertThat(document.getEntry()).filteredOn(e -> e.getResource() instanceof Observation)
 				.extracting(e -> ((Observation) e.getResource()).getValueQuantity().getValue().intValue()).containsExactly(71);
 	}
@@ -166,15 +164,13 @@ class AbdmExportTest extends EndToEndTest {
 				null, null, "Authorization", "Bearer " + doctor);
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Bundle document = (Bundle) FHIR.newJsonParser().parseResource(Parameters.class, response.body()).getParameterFirstRep().getResource();
+		Bundle document = firstDocument(response);
 		Composition composition = (Composition) document.getEntryFirstRep().getResource();
 		assertThat(composition.getType().getCodingFirstRep().getCode()).isEqualTo("371530004");
 		assertThat(composition.getEncounter().getReference()).startsWith("urn:uuid:");
 		assertThat(composition.getSection()).extracting(Composition.SectionComponent::getTitle).containsExactly("Chief complaints");
 		assertThat(document.getEntry()).extracting(e -> e.getResource().fhirType()).contains("Encounter", "Condition", "Patient", "Organization");
-		HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(document));
-		assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
-				.noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+		assertValidates(document);
 		assertThat(send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=OPConsultation&careContext=" + encounter,
 				null, null, "Authorization", "Bearer " + doctor).statusCode()).as("the encounter named as the care context").isEqualTo(200);
 		assertThat(send("GET", "/fhir/Patient/" + patient + "/$abdm-export?hiType=WellnessRecord&careContext=" + encounter,
@@ -241,10 +237,19 @@ class AbdmExportTest extends EndToEndTest {
 		assertThat(reports.getEntry()).as("the report's result travels with it")
 				.anyMatch(e -> e.getResource() instanceof Observation && e.getFullUrl().equals(report.getResultFirstRep().getReference()));
 		for (Bundle document : documents) {
-			HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(document));
-			assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
-					.as(validated.body()).noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+			assertValidates(document);
 		}
+	}
+
+	private static Bundle firstDocument(HttpResponse<String> response) {
+		return (Bundle) FHIR.newJsonParser().parseResource(Parameters.class, response.body()).getParameterFirstRep().getResource();
+	}
+
+	/** The server's own $validate finds no error in the document. */
+	private void assertValidates(Bundle document) {
+		HttpResponse<String> validated = send("POST", "/fhir/Bundle/$validate", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(document));
+		assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, validated.body()).getIssue())
+				.as(validated.body()).noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
 	}
 
 	private void reading(String patient, String loinc, String value, String unit, String when) {

@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
 import java.util.Date;
+import java.util.List;
 import org.consentfhir.interceptors.consent.ConsentCaller;
 import org.consentfhir.interceptors.consent.ConsentDecision;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
@@ -68,7 +69,7 @@ public final class AccessAuditEvents {
 	/** An emergency override started or stopped through {@code $break-glass} / {@code $break-glass-end}. */
 	public AuditEvent breakGlass(RequestDetails request, ConsentCaller caller, String patientId, String consentId, String reason, boolean started) {
 		AuditEvent event = common(request, caller, PurposeOfUse.BTG);
-		event.addPurposeOfEvent(new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, PurposeOfUse.ETREAT.code(), PurposeOfUse.ETREAT.display())));
+		event.addPurposeOfEvent(new CodeableConcept(PurposeOfUse.ETREAT.coding()));
 		event.addSubtype(started
 				? new Coding(DCM, EMERGENCY_OVERRIDE_STARTED, "Emergency Override Started")
 				: new Coding(DCM, EMERGENCY_OVERRIDE_STOPPED, "Emergency Override Stopped"));
@@ -104,7 +105,7 @@ public final class AccessAuditEvents {
 	 * @param recipientAddress where they went (the push URL), or null when they went back to the caller
 	 */
 	public AuditEvent disclosure(RequestDetails request, ConsentCaller caller, String patientId, String recipient, String recipientAddress,
-			Coding purpose, java.util.List<String> documents) {
+			Coding purpose, List<String> documents) {
 		AuditEvent event = common(request, caller, null);
 		event.getMeta().addProfile(PRIVACY_DISCLOSURE_SOURCE_PROFILE);
 		event.setType(new Coding(DCM, "110106", "Export"));
@@ -165,7 +166,7 @@ public final class AccessAuditEvents {
 		client.getNetwork().setAddress(context.getNetworkAddress(request)).setType(context.getNetworkAddressType(request));
 		client.setRequestor(false);
 		if (purpose != null) {
-			CodeableConcept code = new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, purpose.code(), purpose.display()));
+			CodeableConcept code = new CodeableConcept(purpose.coding());
 			event.addPurposeOfEvent(code);
 			user.addPurposeOfUse(code.copy());
 		}

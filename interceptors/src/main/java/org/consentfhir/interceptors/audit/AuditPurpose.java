@@ -3,7 +3,6 @@ package org.consentfhir.interceptors.audit;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
@@ -28,7 +27,7 @@ public final class AuditPurpose {
 	public static void apply(AuditEvent event) {
 		for (AuditEvent.AuditEventAgentComponent agent : event.getAgent()) {
 			if (agent.getWho().getUserData(KEY) instanceof PurposeOfUse purpose && !agent.hasPurposeOfUse()) {
-				CodeableConcept code = new CodeableConcept(new Coding(PurposeOfUse.SYSTEM, purpose.code(), purpose.display()));
+				CodeableConcept code = new CodeableConcept(purpose.coding());
 				agent.addPurposeOfUse(code);
 				if (!event.hasPurposeOfEvent()) {
 					event.addPurposeOfEvent(code.copy());

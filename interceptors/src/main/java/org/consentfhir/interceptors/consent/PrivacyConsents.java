@@ -33,7 +33,7 @@ public final class PrivacyConsents {
 		actors.forEach(actor -> provision.addActor()
 				.setRole(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PRCP", "primary information recipient")))
 				.setReference(new Reference(actor)));
-		purposes.forEach(purpose -> provision.addPurpose(new Coding(PurposeOfUse.SYSTEM, purpose.code(), purpose.display())));
+		purposes.forEach(purpose -> provision.addPurpose(purpose.coding()));
 		return consent;
 	}
 }

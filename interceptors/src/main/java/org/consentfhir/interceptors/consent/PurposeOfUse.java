@@ -2,6 +2,7 @@ package org.consentfhir.interceptors.consent;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.hl7.fhir.r4.model.Coding;
 
 /**
  * Why data is being used: the HL7 v3 ActReason purposes of use this server understands. They cover
@@ -31,6 +32,11 @@ public enum PurposeOfUse {
 
 	public String code() {
 		return name();
+	}
+
+	/** This purpose as a v3 ActReason coding. */
+	public Coding coding() {
+		return new Coding(SYSTEM, code(), display);
 	}
 
 	/** A code such as {@code TREAT} (any case), or empty when it is not one of these purposes. */

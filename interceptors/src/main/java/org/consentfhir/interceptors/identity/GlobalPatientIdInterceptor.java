@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.consentfhir.interceptors.InterceptorOrder;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
@@ -27,8 +28,7 @@ import org.hl7.fhir.r4.model.Patient;
 public class GlobalPatientIdInterceptor {
 
 	public static final String SYSTEM = "https://consentfhir.org/fhir/global-patient-id";
-	private static final java.util.regex.Pattern UUID_FORM =
-			java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+	private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
 	private final PatientsByIdentifier patients;
 
