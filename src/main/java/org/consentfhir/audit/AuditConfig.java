@@ -7,6 +7,8 @@ import javax.sql.DataSource;
 import org.consentfhir.breakglass.BreakGlassFlags;
 import org.consentfhir.interceptors.audit.AuditCaptureInterceptor;
 import org.consentfhir.interceptors.audit.AccessAuditEvents;
+import org.consentfhir.interceptors.audit.AuditEventAccessInterceptor;
+import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.audit.TokenAuditContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,6 +53,12 @@ public class AuditConfig {
 	@Bean
 	AuditCaptureInterceptor auditCaptureInterceptor(DurableAuditSink sink, TokenAuditContext context, ca.uhn.fhir.context.FhirContext fhir) {
 		return new AuditCaptureInterceptor(sink, context, new org.consentfhir.interceptors.consent.PatientCompartment(fhir));
+	}
+
+	@Bean
+	AuditEventAccessInterceptor auditEventAccessInterceptor(
+			ConsentCallers callers) {
+		return new AuditEventAccessInterceptor(callers);
 	}
 
 	@Bean

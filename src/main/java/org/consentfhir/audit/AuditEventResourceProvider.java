@@ -27,11 +27,18 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import org.consentfhir.interceptors.audit.TokenAuditContext;
+import org.consentfhir.interceptors.auth.AccessToken;
 
 /**
  * {@code /fhir/AuditEvent}, served from the {@link AuditEventStore} instead of HAPI's JPA storage:
- * read, create (a client's own audit record, stored durably like the server's), and search by
+ * read, create (an audit source's own record, stamped with its real sender, stored durably like
+ * the server's), and search by
  * {@code patient}, {@code type}, {@code subtype} and {@code date}, newest first, up to {@code _count}
  * (default {@value #DEFAULT_COUNT}, at most {@value #MAX_COUNT}) in one page. Update, patch and
  * delete are refused with 405: the trail is immutable.
@@ -59,11 +66,16 @@ public class AuditEventResourceProvider implements IResourceProvider {
 		return store.read(id.getIdPart()).orElseThrow(() -> new ResourceNotFoundException(id));
 	}
 
+	/**
+	 * A client's own AuditEvent (only an audit source may send one: AuditEventAccessInterceptor):
+	 * its {@code source} is what the server knows of the sender, whatever the client wrote there.
+	 */
 	@Create
-	public MethodOutcome create(@ResourceParam AuditEvent event) {
+	public MethodOutcome create(@ResourceParam AuditEvent event, RequestDetails request) {
 		if (!event.hasType()) {
 			throw new InvalidRequestException("An AuditEvent needs a type");
 		}
+		stampSender(event, request);
 		sink.recordAuditEvent(event);
 		return new MethodOutcome(new IdType("AuditEvent", event.getIdElement().getIdPart()), true).setResource(event);
 	}
@@ -95,6 +107,18 @@ public class AuditEventResourceProvider implements IResourceProvider {
 	@Delete
 	public MethodOutcome delete(@IdParam IdType id, @ConditionalUrlParam String conditional) {
 		throw refused("deleted");
+	}
+
+	private static void stampSender(AuditEvent event, RequestDetails request) {
+		AccessToken token = (AccessToken) request.getUserData().get(AccessToken.USER_DATA_KEY);
+		AuditEvent.AuditEventSourceComponent source = new AuditEvent.AuditEventSourceComponent();
+		source.setSite(request.getFhirServerBase());
+		source.setObserver(new Reference()
+				.setIdentifier(new Identifier().setSystem(TokenAuditContext.CLIENT_ID_SYSTEM)
+						.setValue(token == null || token.clientId() == null ? "unknown" : token.clientId()))
+				.setDisplay("reported by " + (token == null ? "an unauthenticated request" : token.describe())));
+		source.addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
+		event.setSource(source);
 	}
 
 	private static Set<String> tokens(TokenOrListParam tokens) {

@@ -13,6 +13,12 @@ import org.consentfhir.interceptors.consent.ConsentDecider;
 import org.consentfhir.interceptors.consent.ConsentGate;
 import org.consentfhir.interceptors.consent.ConsentSource;
 import org.consentfhir.interceptors.consent.ConsentWriteInterceptor;
+import org.consentfhir.interceptors.consent.CallerVisibility;
+import org.consentfhir.interceptors.consent.ConditionalMatchNarrowingInterceptor;
+import org.consentfhir.interceptors.consent.ConsentAuthorship;
+import org.consentfhir.interceptors.consent.OperationTargetConsentInterceptor;
+import org.consentfhir.interceptors.consent.StoredResources;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import org.consentfhir.interceptors.consent.PatientConsentInterceptor;
 import org.consentfhir.interceptors.consent.PatientConsentService;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -21,8 +27,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Patient consent: the decision, its cached inputs kept current across nodes by the
- * {@link PolicyGeneration}, the interceptors that enforce it on reads and writes, the registration
- * rule, and the operation that explains decisions.
+ * {@link PolicyGeneration}, the interceptors that enforce it on reads, writes, conditional
+ * requests and the operations HAPI's consent interceptor skips, who may write a Consent, the
+ * registration rule, and the operation that explains decisions.
  */
 @Configuration
 public class ConsentConfig {
@@ -63,8 +70,28 @@ public class ConsentConfig {
 	}
 
 	@Bean
-	ConsentWriteInterceptor consentWriteInterceptor(FhirContext fhir, ConsentCallers callers, ConsentGate gate) {
-		return new ConsentWriteInterceptor(fhir, callers, gate);
+	StoredResources storedResources(FhirContext fhir, DaoRegistry daos, MatchUrlService matchUrls) {
+		return new DaoStoredResources(fhir, daos, matchUrls);
+	}
+
+	@Bean
+	CallerVisibility callerVisibility(FhirContext fhir, ConsentCallers callers, ConsentGate gate) {
+		return new CallerVisibility(fhir, callers, gate);
+	}
+
+	@Bean
+	ConsentWriteInterceptor consentWriteInterceptor(FhirContext fhir, ConsentCallers callers, ConsentGate gate, StoredResources stored) {
+		return new ConsentWriteInterceptor(fhir, callers, gate, new ConsentAuthorship(stored));
+	}
+
+	@Bean
+	ConditionalMatchNarrowingInterceptor conditionalMatchNarrowingInterceptor(StoredResources stored, CallerVisibility visibility) {
+		return new ConditionalMatchNarrowingInterceptor(stored, visibility);
+	}
+
+	@Bean
+	OperationTargetConsentInterceptor operationTargetConsentInterceptor(StoredResources stored, CallerVisibility visibility) {
+		return new OperationTargetConsentInterceptor(stored, visibility);
 	}
 
 	@Bean

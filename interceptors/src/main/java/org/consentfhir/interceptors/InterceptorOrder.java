@@ -30,6 +30,18 @@ public final class InterceptorOrder {
 	/** The audit trail is immutable: refused before any other storage hook does work. */
 	public static final int AUDIT_IMMUTABILITY = -500;
 
+	/**
+	 * A conditional request's criteria are narrowed to what the caller may see once HAPI's
+	 * authorization interceptor (order 200) has let the request in.
+	 */
+	public static final int CONDITIONAL_MATCH_NARROWING = 250;
+
+	/** The stored target of an operation HAPI's consent interceptor skips ($meta) is checked as a read, after the scope rules. */
+	public static final int OPERATION_TARGET_CONSENT = 250;
+
+	/** Who may read and write AuditEvents, once the scope rules have let the request in. */
+	public static final int AUDIT_EVENT_ACCESS = 250;
+
 	/** Patient consent for writes, once authentication and the SMART rules have let the request through. */
 	public static final int CONSENT_WRITE = 100;
 

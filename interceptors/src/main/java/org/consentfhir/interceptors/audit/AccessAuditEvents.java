@@ -25,7 +25,7 @@ import org.hl7.fhir.r4.model.Coding;
  *       does not record: one per patient, type {@code rest}, subtype {@code operation};</li>
  *   <li>documents disclosed outside the server ({@code $abdm-export}, {@code $abdm-hi-request}):
  *       BALP PrivacyDisclosure at the source, DICOM 110106 Export;</li>
- *   <li>a lookup by fingerprint (DICOM 110112 Query).</li>
+ *   <li>a lookup by fingerprint, and a search of the launch patient picker (DICOM 110112 Query).</li>
  * </ul>
  * Each names the user and client as BALP's own events do, and carries the purpose of use.
  */
@@ -146,6 +146,20 @@ public final class AccessAuditEvents {
 		if (foundPatientId != null) {
 			addPatient(event, foundPatientId);
 		}
+		return event;
+	}
+
+	/**
+	 * A search of the launch patient picker ({@code /launch/select-patient}): DICOM 110112 Query,
+	 * naming each patient it showed (only those the user may see are shown).
+	 */
+	public AuditEvent patientPickerSearch(RequestDetails request, ConsentCaller caller, List<String> shownPatientIds) {
+		AuditEvent event = common(request, caller, caller == null ? null : caller.purpose());
+		event.setType(new Coding(DCM, "110112", "Query"));
+		event.addSubtype(new Coding("https://consentfhir.org/fhir/CodeSystem/audit-subtype", "patient-picker", "Patient picker search of a SMART launch"));
+		event.setOutcome(AuditEventOutcome._0);
+		event.setOutcomeDesc(shownPatientIds.size() + " patient(s) shown");
+		shownPatientIds.forEach(patient -> addPatient(event, patient));
 		return event;
 	}
 

@@ -17,6 +17,11 @@ import java.util.Optional;
  *       scopes for an app launched on one patient)</td></tr>
  *   <tr><td>nurse</td><td>user/*.crus, patient/*.crus</td><td>creates, reads, updates and searches; never deletes</td></tr>
  *   <tr><td>patient</td><td>patient/*.cruds</td><td>only their own compartment, their own Consents included</td></tr>
+ *   <tr><td>registrar</td><td>user/{Patient,Consent,RelatedPerson}.crus, user/{Practitioner,PractitionerRole,Organization}.rs</td>
+ *       <td>the registration desk: registers patients and records their Consents with evidence of the
+ *       patient's agreement (ConsentAuthorship), never one that permits the registrar or their organization</td></tr>
+ *   <tr><td>auditor</td><td>user/AuditEvent.rs, user/{Practitioner,PractitionerRole,Organization}.rs</td>
+ *       <td>the privacy officer: the only role that reads and searches AuditEvents and any patient's {@code $access-log}</td></tr>
  *   <tr><td>device</td><td>system/Observation.c</td><td>a registered Device (fhirUser {@code Device/…}) creating readings,
  *       only for the patients it is assigned to (DeviceAssignmentInterceptor)</td></tr>
  * </table>
@@ -32,6 +37,14 @@ public enum Role {
 	DOCTOR("user/*.cruds", "patient/*.cruds"),
 	NURSE("user/*.crus", "patient/*.crus"),
 	PATIENT("patient/*.cruds"),
+	REGISTRAR(
+			"user/Patient.crus",
+			"user/Consent.crus",
+			"user/RelatedPerson.crus",
+			"user/Practitioner.rs",
+			"user/PractitionerRole.rs",
+			"user/Organization.rs"),
+	AUDITOR("user/AuditEvent.rs", "user/Practitioner.rs", "user/PractitionerRole.rs", "user/Organization.rs"),
 	DEVICE("system/Observation.c");
 
 	private final List<SmartScope> ceiling;

@@ -1,6 +1,7 @@
 package org.consentfhir.interceptors.consent;
 
 import java.util.Set;
+import org.consentfhir.interceptors.auth.Role;
 
 /**
  * Who is asking for patient data in one request, settled once by {@link ConsentCallers}.
@@ -13,6 +14,7 @@ import java.util.Set;
  * @param trusted          a client the site trusts with every record (configured by client id); consent is not consulted
  * @param breakGlassReason the stated reason of a per-request break-the-glass ({@code purpose = BTG}), else null
  * @param description      the caller in words, for decisions and audit
+ * @param role             the token's role, or null (a system client)
  */
 public record ConsentCaller(
 		Set<String> actors,
@@ -21,7 +23,8 @@ public record ConsentCaller(
 		String purposeSource,
 		boolean trusted,
 		String breakGlassReason,
-		String description) {
+		String description,
+		Role role) {
 
 	public static final String USER_DATA_KEY = ConsentCaller.class.getName();
 
@@ -31,6 +34,11 @@ public record ConsentCaller(
 
 	public boolean isPatient(String patientId) {
 		return selfPatient != null && selfPatient.equals(patientId);
+	}
+
+	/** The privacy officer's role: reads the audit trail, which no Consent governs. */
+	public boolean auditor() {
+		return role == Role.AUDITOR;
 	}
 
 	public boolean breaksGlassForThisRequest() {

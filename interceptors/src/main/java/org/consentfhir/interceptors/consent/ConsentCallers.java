@@ -92,7 +92,7 @@ public final class ConsentCallers {
 				: token.role() == Role.PATIENT ? token.patient() : null;
 		// a device writes for the patients it is assigned to (DeviceAssignmentInterceptor); its scope reads nothing
 		boolean trusted = token.role() == Role.DEVICE || token.clientId() != null && trustedClients.contains(token.clientId());
-		return new ConsentCaller(actors, selfPatient, purpose, purposeSource, trusted, breakGlassReason, token.describe());
+		return new ConsentCaller(actors, selfPatient, purpose, purposeSource, trusted, breakGlassReason, token.describe(), token.role());
 	}
 
 	private static PurposeOfUse purposeOrBadRequest(String code, String where) {

@@ -22,7 +22,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * patient's record needs the same permit as reading it ({@link ConsentGate}), checked on the old
  * and the new content of an update; a denial is a 403 and nothing is stored (a transaction rolls
  * back whole). Registering a new Patient needs no consent, and neither do the records written for
- * that patient in the same request (a registration bundle). Consents themselves are not checked here.
+ * that patient in the same request (a registration bundle). A Consent is written only by those
+ * {@link ConsentAuthorship} allows (the patient, a representative, the registration desk with evidence).
  *
  * <p>Hooks {@code STORAGE_PRECOMMIT_RESOURCE_CREATED/UPDATED/DELETED}: only there are a
  * transaction's {@code urn:uuid} references resolved (HAPI calls them at the end of a transaction,
@@ -40,12 +41,14 @@ public class ConsentWriteInterceptor implements PolicyInterceptor {
 	private final PatientCompartment compartment;
 	private final ConsentCallers callers;
 	private final ConsentGate gate;
+	private final ConsentAuthorship authorship;
 
-	public ConsentWriteInterceptor(FhirContext fhir, ConsentCallers callers, ConsentGate gate) {
+	public ConsentWriteInterceptor(FhirContext fhir, ConsentCallers callers, ConsentGate gate, ConsentAuthorship authorship) {
 		this.fhir = fhir;
 		this.compartment = new PatientCompartment(fhir);
 		this.callers = callers;
 		this.gate = gate;
+		this.authorship = authorship;
 	}
 
 	/** Remembers the Patients this request registers; each gets its id once stored. */
@@ -60,6 +63,7 @@ public class ConsentWriteInterceptor implements PolicyInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
 	public void storagePrecommitResourceCreated(IBaseResource resource, RequestDetails request) {
+		checkAuthorship(request, resource);
 		if (!"Patient".equals(fhir.getResourceType(resource))) {
 			check(request, resource, compartment.ownersOf(resource));
 		}
@@ -67,6 +71,8 @@ public class ConsentWriteInterceptor implements PolicyInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
 	public void storagePrecommitResourceUpdated(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+		checkAuthorship(request, oldResource);
+		checkAuthorship(request, newResource);
 		Set<String> owners = new LinkedHashSet<>(compartment.ownersOf(oldResource));
 		owners.addAll(compartment.ownersOf(newResource));
 		check(request, newResource, new ArrayList<>(owners));
@@ -74,6 +80,7 @@ public class ConsentWriteInterceptor implements PolicyInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
 	public void storagePrecommitResourceDeleted(IBaseResource resource, RequestDetails request) {
+		checkAuthorship(request, resource);
 		check(request, resource, compartment.ownersOf(resource));
 	}
 
@@ -93,6 +100,18 @@ public class ConsentWriteInterceptor implements PolicyInterceptor {
 			if (entry.getResource() != null && gate.denialFor(caller, entry.getResource(), request) != null) {
 				entry.setResource(null);
 			}
+		}
+	}
+
+	/** A Consent is written only by those {@link ConsentAuthorship} allows; a refusal is a 403 and stores nothing. */
+	private void checkAuthorship(RequestDetails request, IBaseResource resource) {
+		if (request == null || !(resource instanceof org.hl7.fhir.r4.model.Consent consent)) {
+			return;
+		}
+		String refusal = authorship.refusal(callers.of(request), consent);
+		if (refusal != null) {
+			throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("This Consent may not be written by "
+					+ callers.of(request).description() + ": " + refusal);
 		}
 	}
 

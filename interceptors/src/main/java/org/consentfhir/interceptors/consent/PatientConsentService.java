@@ -34,7 +34,8 @@ public final class PatientConsentService implements IConsentService {
 			RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE,
 			RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM);
 
-	private static final java.util.Set<RestOperationTypeEnum> HISTORY = java.util.EnumSet.of(
+	private static final java.util.Set<RestOperationTypeEnum> FILTERED_BEFORE_STORED = java.util.EnumSet.of(
+			RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM,
 			RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM);
 
 	private final ConsentCallers callers;
@@ -56,15 +57,17 @@ public final class PatientConsentService implements IConsentService {
 	}
 
 	/**
-	 * Only for history. Every other check happens when a resource is shown ({@link #willSeeResource}):
-	 * HAPI applies {@code canSeeResource} before it stores a search's results, so those results would
-	 * hold one caller's view and could never be reused; filtered when shown, a stored search serves
-	 * everyone. HAPI's history bundles cannot leave out a resource when shown, so history is
-	 * filtered before.
+	 * Searches and history are filtered before their results are stored: HAPI's search task asks
+	 * {@code canSeeResource} of every match before it saves it, so a stored search holds only what
+	 * this caller may see. Pages are then full, {@code next} links lead only to more visible records,
+	 * and the number of pages says nothing of hidden ones (filtered when shown, a page of hidden
+	 * records came back empty with a {@code next} link: one page per hidden record). Such a stored
+	 * search serves this caller alone (HAPI's consent interceptor never reuses it for another).
+	 * HAPI's history bundles cannot leave out a resource when shown, so history is filtered before too.
 	 */
 	@Override
 	public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
-		return HISTORY.contains(request.getRestOperationType());
+		return FILTERED_BEFORE_STORED.contains(request.getRestOperationType());
 	}
 
 	@Override

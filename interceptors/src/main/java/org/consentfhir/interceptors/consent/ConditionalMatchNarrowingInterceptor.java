@@ -1,0 +1,138 @@
+package org.consentfhir.interceptors.consent;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.ArrayList;
+import java.util.List;
+import org.consentfhir.interceptors.InterceptorOrder;
+import org.consentfhir.interceptors.policy.PolicyInterceptor;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+
+/**
+ * Conditional requests see only what the caller may read. HAPI resolves the criteria of a
+ * conditional create ({@code If-None-Exist}), update, patch or delete ({@code Type?criteria}) as the
+ * server, and then answers with the matched record (200 and its body for a create), acts on it, or
+ * names it in an error: a caller could read any record by {@code If-None-Exist: _id=…} or confirm
+ * one by a conditional delete. Here the criteria are run first, each match goes through
+ * {@link CallerVisibility}, and when any match is hidden the criteria are rewritten to the visible
+ * matches ({@code _id=a,b}), or to criteria that match nothing: a hidden record and no record look
+ * the same (a create then creates, an update creates, a delete deletes nothing). The rewriting is
+ * HAPI's own way, as its {@code SearchNarrowingInterceptor} narrows conditional URLs.
+ *
+ * <p>Hooks {@code SERVER_INCOMING_REQUEST_PRE_HANDLED} (the body of a transaction or batch is
+ * parsed by then; each conditional entry is narrowed the same way); order
+ * {@link InterceptorOrder#CONDITIONAL_MATCH_NARROWING}, after the scope rules have let the request
+ * in, so a refused request costs no search. A client the site trusts with every record is left alone.
+ */
+@Interceptor(order = InterceptorOrder.CONDITIONAL_MATCH_NARROWING)
+public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
+
+	/**
+	 * Matches looked at per condition. More than one visible match is an error of its own for a
+	 * create (412); beyond this many, the criteria are left to HAPI untouched only if every one
+	 * looked at is visible.
+	 */
+	static final int MATCHES_LOOKED_AT = 100;
+
+	/** Criteria no stored record meets: nothing was last updated before the year 1001. */
+	static final String MATCHES_NOTHING = Constants.PARAM_LASTUPDATED + "=lt1001-01-01";
+
+	private final StoredResources stored;
+	private final CallerVisibility visibility;
+
+	public ConditionalMatchNarrowingInterceptor(StoredResources stored, CallerVisibility visibility) {
+		this.stored = stored;
+		this.visibility = visibility;
+	}
+
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	public void serverIncomingRequestPreHandled(RequestDetails request) {
+		RestOperationTypeEnum operation = request.getRestOperationType();
+		if (operation == null || visibility.seesEverything(request)) {
+			return;
+		}
+		switch (operation) {
+			case CREATE -> narrowIfNoneExist(request);
+			case UPDATE, PATCH, DELETE -> narrowUrl(request, operation);
+			case TRANSACTION, BATCH -> {
+				if (request.getResource() instanceof Bundle bundle) {
+					bundle.getEntry().forEach(entry -> narrowEntry(request, entry));
+				}
+			}
+			default -> {}
+		}
+	}
+
+	private void narrowIfNoneExist(RequestDetails request) {
+		String criteria = request.getConditionalUrl(RestOperationTypeEnum.CREATE);
+		if (criteria == null) {
+			return;
+		}
+		Narrowed narrowed = narrow(request, request.getResourceName(), criteria);
+		if (narrowed != null) {
+			request.setHeaders(Constants.HEADER_IF_NONE_EXIST, narrowed.nothing() ? List.of() : List.of(narrowed.query()));
+		}
+	}
+
+	private void narrowUrl(RequestDetails request, RestOperationTypeEnum operation) {
+		String conditional = request.getConditionalUrl(operation);
+		if (conditional == null) {
+			return;
+		}
+		Narrowed narrowed = narrow(request, request.getResourceName(), conditional);
+		if (narrowed != null) {
+			String complete = request.getCompleteUrl();
+			request.setCompleteUrl(complete.substring(0, complete.indexOf('?') + 1) + narrowed.query());
+		}
+	}
+
+	private void narrowEntry(RequestDetails request, Bundle.BundleEntryComponent entry) {
+		Bundle.BundleEntryRequestComponent call = entry.getRequest();
+		if (call.getMethod() == Bundle.HTTPVerb.POST && call.hasIfNoneExist() && entry.getResource() != null) {
+			Narrowed narrowed = narrow(request, entry.getResource().fhirType(), call.getIfNoneExist());
+			if (narrowed != null) {
+				call.setIfNoneExist(narrowed.nothing() ? null : narrowed.query());
+			}
+		} else if ((call.getMethod() == Bundle.HTTPVerb.PUT || call.getMethod() == Bundle.HTTPVerb.DELETE
+				|| call.getMethod() == Bundle.HTTPVerb.PATCH) && call.hasUrl() && call.getUrl().contains("?")) {
+			String url = call.getUrl();
+			String type = url.substring(0, url.indexOf('?'));
+			Narrowed narrowed = narrow(request, type, url);
+			if (narrowed != null) {
+				call.setUrl(type + "?" + narrowed.query());
+			}
+		}
+	}
+
+	/** The criteria as the caller may see their matches, or null when nothing hidden matches. */
+	private Narrowed narrow(RequestDetails request, String type, String criteria) {
+		String query = criteria.contains("?") ? criteria.substring(criteria.indexOf('?') + 1) : criteria;
+		if (type == null || type.isBlank() || query.isBlank()) {
+			return null;
+		}
+		List<IBaseResource> matches = stored.matching(type, query, MATCHES_LOOKED_AT);
+		if (matches == null || matches.isEmpty()) {
+			return null;
+		}
+		List<String> visible = new ArrayList<>();
+		for (IBaseResource match : matches) {
+			if (visibility.canSee(request, match)) {
+				visible.add(match.getIdElement().getIdPart());
+			}
+		}
+		if (visible.size() == matches.size()) {
+			return null;
+		}
+		return visible.isEmpty()
+				? new Narrowed(query + "&" + MATCHES_NOTHING, true)
+				: new Narrowed(Constants.PARAM_ID + "=" + String.join(",", visible), false);
+	}
+
+	/** Criteria rewritten; {@code nothing}: they now match no record. */
+	private record Narrowed(String query, boolean nothing) {}
+}
