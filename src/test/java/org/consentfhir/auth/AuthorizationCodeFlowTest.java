@@ -75,6 +75,8 @@ class AuthorizationCodeFlowTest extends EndToEndTest {
 		String family = unique("Picked");
 		String picked = client.create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(family)))
 				.execute().getId().getIdPart();
+		String hiddenNamesake = client.create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(family)))
+				.execute().getId().getIdPart();
 		Practitioner doctor = new Practitioner();
 		doctor.setId("doc-9");
 		client.update().resource(doctor).execute();
@@ -94,6 +96,8 @@ class AuthorizationCodeFlowTest extends EndToEndTest {
 		HttpResponse<String> picker = fetch(pickerUrl + "&q=" + family);
 		Matcher link = Pattern.compile("class=\"patient\" href=\"([^\"]+)\"").matcher(picker.body());
 		assertThat(link.find()).as(picker.body()).isTrue();
+		// the picker searches as the doctor: a namesake whose consent does not permit them is not listed
+		assertThat(picker.body()).contains("Patient/" + picked).doesNotContain("Patient/" + hiddenNamesake);
 		String code = approve(fetch(link.group(1).replace("&amp;", "&")));
 
 		Reply token = exchange(code, verifier);
@@ -101,6 +105,18 @@ class AuthorizationCodeFlowTest extends EndToEndTest {
 		assertThat(token.status()).as(token.body()).isEqualTo(200);
 		assertThat(token.text("patient")).isEqualTo(picked);
 		assertThat(getWithToken("/fhir/Patient/" + picked, token.text("access_token")).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void aPatientsSignedInSessionFindsNobodyInThePatientPicker() throws Exception {
+		String family = unique("Stranger");
+		client.create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(family))).execute();
+		signInAndApprove(authorizeUrl(challenge(verifier()), "S256", REDIRECT));
+
+		HttpResponse<String> picker = fetch(url("/launch/select-patient?q=" + family));
+
+		assertThat(picker.statusCode()).isEqualTo(200);
+		assertThat(picker.body()).doesNotContain("class=\"patient\"").doesNotContain(family + " (");
 	}
 
 	@Test

@@ -31,8 +31,9 @@ public final class InterceptorOrder {
 	public static final int AUDIT_IMMUTABILITY = -500;
 
 	/**
-	 * A conditional request's criteria are narrowed to what the caller may see once HAPI's
-	 * authorization interceptor (order 200) has let the request in.
+	 * A conditional request's criteria are narrowed to what the caller may see once the token is
+	 * known (after {@link #AUTHENTICATION}) and, in a transaction, once HAPI's authorization
+	 * interceptor (order 200) has let the request in.
 	 */
 	public static final int CONDITIONAL_MATCH_NARROWING = 250;
 

@@ -6,9 +6,13 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.jpa.dao.PreVerifyConditionalMatchCriteriaRequest;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import org.consentfhir.interceptors.InterceptorOrder;
+import org.consentfhir.interceptors.auth.AccessToken;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -21,13 +25,17 @@ import org.hl7.fhir.r4.model.Bundle;
  * one by a conditional delete. Here the criteria are run first, each match goes through
  * {@link CallerVisibility}, and when any match is hidden the criteria are rewritten to the visible
  * matches ({@code _id=a,b}), or to criteria that match nothing: a hidden record and no record look
- * the same (a create then creates, an update creates, a delete deletes nothing). The rewriting is
+ * the same (a create then creates, an update creates, a delete deletes nothing, and what is created
+ * is checked against the caller's own criteria, as ever). The rewriting is
  * HAPI's own way, as its {@code SearchNarrowingInterceptor} narrows conditional URLs.
  *
- * <p>Hooks {@code SERVER_INCOMING_REQUEST_PRE_HANDLED} (the body of a transaction or batch is
- * parsed by then; each conditional entry is narrowed the same way); order
- * {@link InterceptorOrder#CONDITIONAL_MATCH_NARROWING}, after the scope rules have let the request
- * in, so a refused request costs no search. A client the site trusts with every record is left alone.
+ * <p>Hooks {@code SERVER_INCOMING_REQUEST_POST_PROCESSED} for a single request (HAPI binds the
+ * criteria to its method before the pre-handled pointcut, so they are narrowed here, once the
+ * token is verified) and {@code SERVER_INCOMING_REQUEST_PRE_HANDLED} for the entries of a
+ * transaction or batch (its body is parsed by then), and
+ * {@code STORAGE_PREVERIFY_CONDITIONAL_MATCH_CRITERIA}; order
+ * {@link InterceptorOrder#CONDITIONAL_MATCH_NARROWING}, after authentication. A client the site
+ * trusts with every record is left alone.
  */
 @Interceptor(order = InterceptorOrder.CONDITIONAL_MATCH_NARROWING)
 public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
@@ -42,6 +50,8 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 	/** Criteria no stored record meets: nothing was last updated before the year 1001. */
 	static final String MATCHES_NOTHING = Constants.PARAM_LASTUPDATED + "=lt1001-01-01";
 
+	private static final String ORIGINALS_KEY = ConditionalMatchNarrowingInterceptor.class.getName() + ".originals";
+
 	private final StoredResources stored;
 	private final CallerVisibility visibility;
 
@@ -50,21 +60,27 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 		this.visibility = visibility;
 	}
 
-	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-	public void serverIncomingRequestPreHandled(RequestDetails request) {
+	/** A single conditional request: HAPI binds its criteria to the method before the pre-handled pointcut. */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	public void serverIncomingRequestPostProcessed(RequestDetails request) {
 		RestOperationTypeEnum operation = request.getRestOperationType();
-		if (operation == null || visibility.seesEverything(request)) {
+		if (operation == null || request.getUserData().get(AccessToken.USER_DATA_KEY) == null || visibility.seesEverything(request)) {
 			return;
 		}
 		switch (operation) {
 			case CREATE -> narrowIfNoneExist(request);
 			case UPDATE, PATCH, DELETE -> narrowUrl(request, operation);
-			case TRANSACTION, BATCH -> {
-				if (request.getResource() instanceof Bundle bundle) {
-					bundle.getEntry().forEach(entry -> narrowEntry(request, entry));
-				}
-			}
 			default -> {}
+		}
+	}
+
+	/** The entries of a transaction or batch, whose body is parsed by now. */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	public void serverIncomingRequestPreHandled(RequestDetails request) {
+		RestOperationTypeEnum operation = request.getRestOperationType();
+		if ((operation == RestOperationTypeEnum.TRANSACTION || operation == RestOperationTypeEnum.BATCH)
+				&& request.getResource() instanceof Bundle bundle && !visibility.seesEverything(request)) {
+			bundle.getEntry().forEach(entry -> narrowEntry(request, entry));
 		}
 	}
 
@@ -75,7 +91,7 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 		}
 		Narrowed narrowed = narrow(request, request.getResourceName(), criteria);
 		if (narrowed != null) {
-			request.setHeaders(Constants.HEADER_IF_NONE_EXIST, narrowed.nothing() ? List.of() : List.of(narrowed.query()));
+			request.setHeaders(Constants.HEADER_IF_NONE_EXIST, List.of(narrowed.query()));
 		}
 	}
 
@@ -96,7 +112,7 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 		if (call.getMethod() == Bundle.HTTPVerb.POST && call.hasIfNoneExist() && entry.getResource() != null) {
 			Narrowed narrowed = narrow(request, entry.getResource().fhirType(), call.getIfNoneExist());
 			if (narrowed != null) {
-				call.setIfNoneExist(narrowed.nothing() ? null : narrowed.query());
+				call.setIfNoneExist(narrowed.query());
 			}
 		} else if ((call.getMethod() == Bundle.HTTPVerb.PUT || call.getMethod() == Bundle.HTTPVerb.DELETE
 				|| call.getMethod() == Bundle.HTTPVerb.PATCH) && call.hasUrl() && call.getUrl().contains("?")) {
@@ -128,11 +144,35 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 		if (visible.size() == matches.size()) {
 			return null;
 		}
-		return visible.isEmpty()
-				? new Narrowed(query + "&" + MATCHES_NOTHING, true)
-				: new Narrowed(Constants.PARAM_ID + "=" + String.join(",", visible), false);
+		Narrowed narrowed = new Narrowed(visible.isEmpty()
+				? query + "&" + MATCHES_NOTHING
+				: Constants.PARAM_ID + "=" + String.join(",", visible));
+		originals(request).put(narrowed.query(), query);
+		return narrowed;
 	}
 
-	/** Criteria rewritten; {@code nothing}: they now match no record. */
-	private record Narrowed(String query, boolean nothing) {}
+	/**
+	 * HAPI checks that what a conditional create or update stores meets the criteria it was sent
+	 * with (400 otherwise); the check is made against the caller's own criteria, not the narrowed
+	 * ones, so a record created because a hidden one matched is judged as if nothing had matched.
+	 */
+	@Hook(Pointcut.STORAGE_PREVERIFY_CONDITIONAL_MATCH_CRITERIA)
+	public void storagePreverifyConditionalMatchCriteria(RequestDetails request, PreVerifyConditionalMatchCriteriaRequest criteria) {
+		if (request == null || criteria.getConditionalUrl() == null) {
+			return;
+		}
+		String url = criteria.getConditionalUrl();
+		originals(request).forEach((narrowed, original) -> {
+			if (url.endsWith(narrowed)) {
+				criteria.setConditionalUrl(url.substring(0, url.length() - narrowed.length()) + original);
+			}
+		});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, String> originals(RequestDetails request) {
+		return (Map<String, String>) request.getUserData().computeIfAbsent(ORIGINALS_KEY, k -> new HashMap<String, String>());
+	}
+
+	private record Narrowed(String query) {}
 }
