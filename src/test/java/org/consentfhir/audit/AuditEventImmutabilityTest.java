@@ -25,7 +25,7 @@ class AuditEventImmutabilityTest extends EndToEndTest {
 		event.setRecordedElement(InstantType.now());
 		event.addAgent().setRequestor(true).getWho().setDisplay("tester");
 		event.getSource().getObserver().setDisplay("test");
-		id = client.create().resource(event).execute().getId().toUnqualifiedVersionless().getValue();
+		id = clientWithToken(issuer().token(baseUrl(), "system/*.cruds audit.source")).create().resource(event).execute().getId().toUnqualifiedVersionless().getValue();
 	}
 
 	@Test

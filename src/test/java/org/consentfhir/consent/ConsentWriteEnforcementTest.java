@@ -68,25 +68,6 @@ class ConsentWriteEnforcementTest extends ClinicTest {
 	}
 
 	@Test
-	void aTransactionResponseShowsNoRecordTheCallerMayNotSee() {
-		Observation existing = observationOf(other);
-		existing.addIdentifier().setSystem("urn:test:reading").setValue(unique("r"));
-		client.create().resource(existing).execute();
-		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-		transaction.addEntry().setResource(observationOf(other)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation")
-				.setIfNoneExist("identifier=urn:test:reading|" + existing.getIdentifierFirstRep().getValue());
-
-		HttpResponse<String> response = send("POST", "/fhir", "application/fhir+json",
-				HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(transaction)),
-				new String[] {"Authorization", "Bearer " + doctorToken, "Prefer", "return=representation"});
-
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Bundle answer = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
-		assertThat(answer.getEntryFirstRep().getResponse().getStatus()).startsWith("200");
-		assertThat(answer.getEntryFirstRep().hasResource()).isFalse();
-	}
-
-	@Test
 	void aPatientRegisteredByADoctorComesWithATreatmentConsentForTheirOrganization() {
 		org.hl7.fhir.r4.model.Patient registered = new org.hl7.fhir.r4.model.Patient();
 		registered.addName().setFamily(family);
