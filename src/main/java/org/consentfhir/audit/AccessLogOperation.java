@@ -15,8 +15,8 @@ import org.hl7.fhir.r4.model.Patient;
 /**
  * {@code Patient/{id}/$access-log[?_count=n]}: who accessed this patient's record, when, how and
  * from where, newest first, as a Bundle of the AuditEvents that name the patient (break-glass
- * events included, as they arrive). For the patient (a patient-context token) and for staff whose
- * scopes read AuditEvents.
+ * events included, as they arrive). For the patient (a patient-context token), the auditor role
+ * and trusted clients (AuditEventAccessInterceptor).
  */
 public class AccessLogOperation {
 

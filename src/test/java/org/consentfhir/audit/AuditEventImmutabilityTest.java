@@ -25,7 +25,7 @@ class AuditEventImmutabilityTest extends EndToEndTest {
 		event.setRecordedElement(InstantType.now());
 		event.addAgent().setRequestor(true).getWho().setDisplay("tester");
 		event.getSource().getObserver().setDisplay("test");
-		id = clientWithToken(issuer().token(baseUrl(), "system/*.cruds audit.source")).create().resource(event).execute().getId().toUnqualifiedVersionless().getValue();
+		id = auditSource().create().resource(event).execute().getId().toUnqualifiedVersionless().getValue();
 	}
 
 	@Test
@@ -66,7 +66,7 @@ class AuditEventImmutabilityTest extends EndToEndTest {
 		old.setRecorded(java.util.Date.from(java.time.Instant.now().minus(java.time.Duration.ofDays(8 * 366))));
 		old.addAgent().setRequestor(true).getWho().setDisplay("tester");
 		old.getSource().getObserver().setDisplay("test");
-		String oldId = client.create().resource(old).execute().getId().toUnqualifiedVersionless().getValue();
+		String oldId = auditSource().create().resource(old).execute().getId().toUnqualifiedVersionless().getValue();
 		assertThat(send("DELETE", "/fhir/" + oldId, null, HttpRequest.BodyPublishers.noBody(), null).statusCode()).isEqualTo(405);
 
 		int removed = retention.run();
@@ -74,5 +74,10 @@ class AuditEventImmutabilityTest extends EndToEndTest {
 		assertThat(removed).isGreaterThanOrEqualTo(1);
 		assertThat(get("/fhir/" + oldId).statusCode()).isEqualTo(404);
 		assertThat(get("/fhir/" + id).statusCode()).isEqualTo(200);
+	}
+
+	/** A client that files AuditEvents of its own (scope audit.source); nobody else may. */
+	private ca.uhn.fhir.rest.client.api.IGenericClient auditSource() {
+		return clientWithToken(issuer().token(baseUrl(), "system/*.cruds audit.source"));
 	}
 }

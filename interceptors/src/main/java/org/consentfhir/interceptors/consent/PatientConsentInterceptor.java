@@ -8,12 +8,14 @@ import org.consentfhir.interceptors.policy.PolicyInterceptor;
  * server's policy interceptors. HAPI's own order for it ({@code ORDER_CONSENT_INTERCEPTOR}) puts it
  * after authentication and the SMART rules.
  *
- * <p>HAPI's consent pitfalls, handled on purpose: resources are checked when shown, not when a
- * search stores its results, so a stored search holds no caller's view and HAPI may answer the next
- * identical search from it (each caller's page is filtered again); a page may hold fewer than
- * {@code _count} entries (its {@code next} link still continues); {@code Bundle.total} is left out
- * and {@code _total=accurate} and {@code _summary=count} are refused (a count would reveal records
- * the caller may not see). Clients the site trusts skip all of it.
+ * <p>HAPI's consent pitfalls, handled on purpose: searches and history are filtered before their
+ * results are stored (HAPI's search task asks {@code canSeeResource} of each match), so pages are
+ * full and their number and {@code next} links say nothing of hidden records; such a stored search
+ * serves only its caller. {@code Bundle.total} is left out and {@code _total=accurate} and
+ * {@code _summary=count} are refused (a count would reveal records the caller may not see).
+ * {@code $meta}, which HAPI's consent interceptor skips, is checked by
+ * {@link OperationTargetConsentInterceptor}; conditional requests by
+ * {@link ConditionalMatchNarrowingInterceptor}. Clients the site trusts skip all of it.
  *
  * <p>Hooks: {@code SERVER_INCOMING_REQUEST_PRE_HANDLED}, {@code STORAGE_PREACCESS_RESOURCES},
  * {@code STORAGE_PRESHOW_RESOURCES}, {@code SERVER_OUTGOING_RESPONSE}, the cached-search pointcuts and
