@@ -121,6 +121,25 @@ class TokenAttacksTest extends EndToEndTest {
 		assertThat(getWithToken("/fhir/Practitioner?_count=1", access).statusCode()).isEqualTo(401);
 	}
 
+	@Test
+	void aRemovedClientsTokensAreRefusedAtTheFhirEndpoint() {
+		String registrationToken = oauth.clientCredentials(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "client.create").text("access_token");
+		Reply registered = oauth.json("POST", "/connect/register", registrationToken, """
+				{"client_name":"Leaked backend","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic",
+				 "scope":"system/Practitioner.rs","redirect_uris":["https://unused.example"]}""");
+		assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+		String token = oauth.clientCredentials(registered.text("client_id"), registered.text("client_secret"), "system/Practitioner.rs")
+				.text("access_token");
+		assertThat(getWithToken("/fhir/Practitioner?_count=1", token).statusCode()).isEqualTo(200);
+
+		Reply removed = oauth.json("DELETE", "/admin/clients/" + registered.text("client_id"), oauth.adminToken(), null);
+
+		assertThat(removed.status()).as(removed.body()).isEqualTo(204);
+		assertThat(getWithToken("/fhir/Practitioner?_count=1", token).statusCode()).isEqualTo(401);
+		assertThat(oauth.clientCredentials(registered.text("client_id"), registered.text("client_secret"), "system/Practitioner.rs")
+				.status()).isEqualTo(401);
+	}
+
 	// 3. replays revoke what they could have been used for
 
 	@Test
