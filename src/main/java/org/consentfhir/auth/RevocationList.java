@@ -55,10 +55,10 @@ public class RevocationList implements RevokedTokens {
 		if (current.tokens().contains(token.tokenHash())) {
 			return Optional.of("The token has been revoked");
 		}
-		if (issuedBy(token.issuedAt(), current.subjects().get(token.subject()))) {
-			return Optional.of("The token's user has been disabled or signed out since it was issued");
+		if (issuedBy(token.issuedAt(), revokedAt(current.subjects(), token.subject()))) {
+			return Optional.of("The token's user has been disabled since it was issued");
 		}
-		if (issuedBy(token.issuedAt(), current.clients().get(token.clientId()))) {
+		if (issuedBy(token.issuedAt(), revokedAt(current.clients(), token.clientId()))) {
 			return Optional.of("The token's client has been removed since it was issued");
 		}
 		return Optional.empty();
@@ -66,7 +66,7 @@ public class RevocationList implements RevokedTokens {
 
 	/** When the user's tokens were last revoked (disabled), if ever. */
 	public Optional<Instant> subjectRevokedAt(String subject) {
-		return Optional.ofNullable(current().subjects().get(subject));
+		return Optional.ofNullable(revokedAt(current().subjects(), subject));
 	}
 
 	public void revokeToken(String tokenHash, Instant expiresAt) {
@@ -129,6 +129,10 @@ public class RevocationList implements RevokedTokens {
 					.put(row.getString("name"), row.getTimestamp("revoked_at").toInstant());
 		});
 		return new Snapshot(at, Set.copyOf(tokens), Map.copyOf(subjects), Map.copyOf(clients));
+	}
+
+	private static Instant revokedAt(Map<String, Instant> parties, String name) {
+		return name == null ? null : parties.get(name); // immutable maps refuse to look up null
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package org.consentfhir.auth;
 
+import org.consentfhir.auth.CorsConfig.SmartAppCors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -9,13 +10,13 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
-import org.consentfhir.auth.CorsConfig.SmartAppCors;
 
 /**
  * Spring Security's part. The FHIR endpoint and the admin API check bearer tokens themselves (the
  * FHIR endpoint through HAPI interceptors), so Spring Security only keeps them stateless and free of
- * CSRF and sessions, and answer CORS for the configured origins ({@link CorsConfig}); health probes and metrics are open. The built-in authorization server adds its
- * own chains (its endpoints and the sign-in page, the one place with a session). Anything else is refused.
+ * CSRF and sessions, and answer CORS for the configured origins ({@link CorsConfig}); health probes
+ * and metrics are open. The built-in authorization server adds its own chains (its endpoints and the
+ * sign-in page, the one place with a session). Anything else is refused.
  */
 @Configuration
 public class WebSecurityConfig {

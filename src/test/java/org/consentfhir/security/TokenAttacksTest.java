@@ -93,6 +93,7 @@ class TokenAttacksTest extends EndToEndTest {
 
 		assertThat(afterDisable.statusCode()).isEqualTo(401);
 		assertThat(afterDisable.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+		assertThat(oauth.introspect(SCRIPT, SCRIPT_SECRET, token).json().path("active").asBoolean(true)).isFalse();
 	}
 
 	// 2. revocation reaches the FHIR endpoint

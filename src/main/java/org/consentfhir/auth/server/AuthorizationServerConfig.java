@@ -8,6 +8,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.consentfhir.auth.AuthProperties;
 import org.consentfhir.auth.BuiltinIssuer;
+import org.consentfhir.auth.CorsConfig.SmartAppCors;
 import org.consentfhir.auth.RevocationList;
 import org.consentfhir.config.FhirServerProperties;
 import org.consentfhir.storage.StorageProperties;
@@ -52,7 +53,6 @@ import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
-import org.consentfhir.auth.CorsConfig.SmartAppCors;
 
 /**
  * The built-in OAuth 2 / SMART authorization server, on Spring Authorization Server (on unless

@@ -81,7 +81,23 @@ final class RevokingAuthorizationService implements OAuth2AuthorizationService {
 				replayed(replayedFamily);
 			}
 		}
-		return found;
+		return found == null ? null : withRevocationsApplied(found, token);
+	}
+
+	/**
+	 * An access token the list refuses (its user disabled, its client removed, revoked through
+	 * another node) is shown invalidated, so that introspection and {@code /userinfo} agree with
+	 * the FHIR endpoint. Not saved: the list is the record.
+	 */
+	private OAuth2Authorization withRevocationsApplied(OAuth2Authorization found, String token) {
+		OAuth2Authorization.Token<OAuth2AccessToken> access = found.getAccessToken();
+		if (access == null || access.isInvalidated() || !token.equals(access.getToken().getTokenValue())) {
+			return found;
+		}
+		Object clientId = access.getClaims() == null ? null : access.getClaims().get("client_id");
+		RevokedTokens.Candidate candidate = new RevokedTokens.Candidate(RevokedTokens.hash(token), found.getPrincipalName(),
+				clientId == null ? null : clientId.toString(), access.getToken().getIssuedAt());
+		return revocations.refusal(candidate).isEmpty() ? found : OAuth2Authorization.from(found).invalidate(access.getToken()).build();
 	}
 
 	/** A rotated refresh token came back: whoever holds it or its successor is not to be trusted. */
