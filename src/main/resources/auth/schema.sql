@@ -27,3 +27,18 @@ CREATE TABLE IF NOT EXISTS fhir_auth_user (
     created_at timestamp NOT NULL,
     PRIMARY KEY (username)
 );
+-- The revocation list (see RevocationList): access tokens withdrawn before their expiry (by the
+-- SHA-256 of the token, never the token), and users and clients whose tokens issued up to
+-- revoked_at are refused. Every write moves counter 2 of fhir_policy_generation.
+CREATE TABLE IF NOT EXISTS fhir_auth_revoked_token (
+    token_hash varchar(64) NOT NULL,
+    expires_at timestamp NOT NULL,
+    revoked_at timestamp NOT NULL,
+    PRIMARY KEY (token_hash)
+);
+CREATE TABLE IF NOT EXISTS fhir_auth_revoked_party (
+    kind varchar(10) NOT NULL,
+    name varchar(200) NOT NULL,
+    revoked_at timestamp NOT NULL,
+    PRIMARY KEY (kind, name)
+);

@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param passwordGrantEnabled allows the resource-owner password grant for clients registered with it
  * @param lockout          how many failed sign-ins lock an account, and for how long
  * @param rateLimit        requests allowed per client and per address
+ * @param cors             which browser origins may call the FHIR endpoint and the token endpoint
  */
 @Validated
 @ConfigurationProperties(prefix = "fhir.auth")
@@ -32,7 +33,8 @@ public record AuthProperties(
 		@Valid BuiltinServer builtinServer,
 		boolean passwordGrantEnabled,
 		@Valid Lockout lockout,
-		@Valid RateLimit rateLimit) {
+		@Valid RateLimit rateLimit,
+		@Valid Cors cors) {
 
 	public AuthProperties {
 		clockSkew = clockSkew == null ? Duration.ofSeconds(30) : clockSkew;
@@ -42,6 +44,20 @@ public record AuthProperties(
 		builtinServer = builtinServer == null ? new BuiltinServer(true, null, null, null, null, null, null, null) : builtinServer;
 		lockout = lockout == null ? new Lockout(5, Duration.ofMinutes(15)) : lockout;
 		rateLimit = rateLimit == null ? new RateLimit(true, 6000, 6000, 60, false) : rateLimit;
+		cors = cors == null ? new Cors(List.of()) : cors;
+	}
+
+	/**
+	 * Cross-origin access for SMART browser apps, by exact origin ({@code https://app.example.org});
+	 * none by default. Never with credentials: a bearer token is sent by the app, not by the browser.
+	 *
+	 * @param allowedOrigins the origins answered with CORS headers
+	 */
+	public record Cors(List<@jakarta.validation.constraints.Pattern(regexp = "^https?://[^/*\\s]+$",
+			message = "must be an origin such as https://app.example.org (no path, no wildcard)") String> allowedOrigins) {
+		public Cors {
+			allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+		}
 	}
 
 	/** @param maxFailures failed sign-ins in a row that lock an account; @param duration how long it stays locked */
@@ -86,7 +102,7 @@ public record AuthProperties(
 	 * @param refreshTokenTtl lifetime of refresh tokens
 	 * @param keyRotation     a signing key older than this is replaced by a new one (new {@code kid}) at start
 	 * @param adminClientId   the bootstrap admin client; blank: generated at first start
-	 * @param adminClientSecret its secret; blank: generated at first start, stored hashed and printed once
+	 * @param adminClientSecret its secret; blank: generated at first start, stored hashed and kept in {@code <data-dir>/auth/admin-client.properties}
 	 * @param clientsFile     a JSON file of clients registered (or updated) at start; blank: none
 	 */
 	public record BuiltinServer(

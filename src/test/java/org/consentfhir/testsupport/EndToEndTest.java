@@ -37,6 +37,8 @@ public abstract class EndToEndTest {
 	protected static final FhirContext FHIR = FhirContext.forR4Cached();
 	public static final String ADMIN_CLIENT_ID = "test-admin";
 	public static final String ADMIN_CLIENT_SECRET = "Test-Admin-Secret-2026";
+	/** The one origin the test server answers CORS for. */
+	public static final String BROWSER_APP_ORIGIN = "https://app.example.org";
 	private static final Path DATA_DIR = newDataDir("e2e");
 	private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -81,7 +83,8 @@ public abstract class EndToEndTest {
 			// consent itself is tested with practitioner and patient tokens
 			"--fhir.consent.trusted-clients[0]=" + TestIssuer.TRUSTED_CLIENT_ID,
 			"--fhir.consent.trusted-clients[1]=script-client",
-			"--fhir.consent.grant-treatment-on-registration=true"
+			"--fhir.consent.grant-treatment-on-registration=true",
+			"--fhir.auth.cors.allowed-origins[0]=" + BROWSER_APP_ORIGIN
 		};
 	}
 

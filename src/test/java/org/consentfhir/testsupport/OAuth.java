@@ -54,6 +54,14 @@ public final class OAuth {
 				.build());
 	}
 
+	public Reply introspect(String clientId, String clientSecret, String token) {
+		return send(HttpRequest.newBuilder(URI.create(origin + "/oauth2/introspect"))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.header("Authorization", basic(clientId, clientSecret))
+				.POST(HttpRequest.BodyPublishers.ofString(formBody(Map.of("token", token))))
+				.build());
+	}
+
 	public Reply clientCredentials(String clientId, String clientSecret, String scope) {
 		return token(clientId, clientSecret, "grant_type", "client_credentials", "scope", scope);
 	}

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.consentfhir.auth.RevocationList;
 import org.consentfhir.interceptors.auth.AccessToken;
 import org.consentfhir.interceptors.auth.Role;
 import org.slf4j.Logger;
@@ -24,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * User accounts of the built-in authorization server, for an admin token (scope {@code users.manage}):
  * {@code POST /admin/users} creates ({@code {"username","password","role","fhirUser"}}),
- * {@code GET /admin/users} lists, {@code POST /admin/users/{username}/disable} and {@code /enable},
+ * {@code GET /admin/users} lists, {@code POST /admin/users/{username}/disable} (which also ends the
+ * user's sessions and every token issued to them so far, see {@link RevocationList}) and {@code /enable},
  * {@code POST /admin/users/{username}/password} ({@code {"password"}}) resets and unlocks. Problems
  * are answered with an OperationOutcome.
  */
@@ -40,8 +42,10 @@ class AdminUsersController {
 	private final UserAccounts accounts;
 	private final PasswordEncoder encoder;
 	private final AdminTokens tokens;
+	private final RevocationList revocations;
 
-	AdminUsersController(UserAccounts accounts, PasswordEncoder encoder, AdminTokens tokens) {
+	AdminUsersController(UserAccounts accounts, PasswordEncoder encoder, AdminTokens tokens, RevocationList revocations) {
+		this.revocations = revocations;
 		this.accounts = accounts;
 		this.encoder = encoder;
 		this.tokens = tokens;
@@ -107,6 +111,9 @@ class AdminUsersController {
 		AccessToken admin = authorize(request);
 		if (!accounts.setEnabled(username, enabled)) {
 			throw new Problem(HttpStatus.NOT_FOUND, "no user named " + username);
+		}
+		if (!enabled) {
+			revocations.revokeSubject(username); // their tokens and sessions end now, on every node
 		}
 		log.info("User {} {} by {}", username, enabled ? "enabled" : "disabled", admin.describe());
 		return view(accounts.find(username).orElseThrow());

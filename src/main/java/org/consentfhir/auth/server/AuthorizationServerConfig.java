@@ -8,6 +8,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.consentfhir.auth.AuthProperties;
 import org.consentfhir.auth.BuiltinIssuer;
+import org.consentfhir.auth.CorsConfig.SmartAppCors;
+import org.consentfhir.auth.RevocationList;
 import org.consentfhir.config.FhirServerProperties;
 import org.consentfhir.storage.StorageProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -50,6 +52,7 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthen
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
  * The built-in OAuth 2 / SMART authorization server, on Spring Authorization Server (on unless
@@ -60,7 +63,8 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
  * <p>Clients live in the database ({@code oauth2_registered_client}), users in {@code fhir_auth_user}
  * (Argon2id hashes), signing keys in the data directory. Issued authorizations (refresh tokens,
  * consents) are kept in memory: a restart signs everyone out, and with several nodes a refresh must
- * reach the node that issued it.
+ * reach the node that issued it. What is revoked, replayed or disabled reaches every node through the
+ * {@link RevocationList} in the database.
  */
 @Configuration
 @ConditionalOnProperty(prefix = "fhir.auth.builtin-server", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -73,10 +77,14 @@ public class AuthorizationServerConfig {
 			PasswordGrantAuthenticationProvider passwordGrant,
 			SmartTokenResponse tokenResponse,
 			JwtClientAssertionDecoderFactory clientAssertionDecoders,
-			ClientBootstrap registeredClients)
+			ClientBootstrap registeredClients,
+			UserAccounts accounts,
+			RevocationList revocations,
+			SmartAppCors corsSource)
 			throws Exception {
 		OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
-		http.securityMatcher(server.getEndpointsMatcher())
+		// and the token endpoint's CORS preflight, which Spring's matcher (POST only) leaves to the deny-all chain
+		http.securityMatcher(new OrRequestMatcher(server.getEndpointsMatcher(), new AntPathRequestMatcher("/oauth2/token", "OPTIONS")))
 				.with(server, s -> s.oidc(oidc -> oidc.clientRegistrationEndpoint(registration -> registration
 								.authenticationProviders(providers -> providers.forEach(p -> {
 									if (p instanceof OidcClientRegistrationAuthenticationProvider registrations) {
@@ -93,9 +101,11 @@ public class AuthorizationServerConfig {
 										assertions.setJwtDecoderFactory(clientAssertionDecoders);
 									}
 								}))))
-				// the same anchor as Spring's authorization endpoint filter; added first, so it runs first
+				// the same anchor as Spring's authorization endpoint filter; added first, so they run first
+				.addFilterBefore(new SignedInAccountCheck(accounts, revocations), AbstractPreAuthenticatedProcessingFilter.class)
 				.addFilterBefore(new PatientPicker(), AbstractPreAuthenticatedProcessingFilter.class)
 				.authorizeHttpRequests(a -> a.anyRequest().authenticated())
+				.cors(cors -> cors.configurationSource(corsSource)) // the token endpoint only, see CorsConfig
 				.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()))
 				.exceptionHandling(e -> e
 						// a browser at the authorization endpoint signs in; everyone else gets 401
@@ -173,9 +183,11 @@ public class AuthorizationServerConfig {
 		return (issuer == null || issuer.isBlank() ? settings : settings.issuer(issuer)).build();
 	}
 
+	/** In memory, with revocations and replays carried to the {@link RevocationList} that every node reads. */
 	@Bean
-	OAuth2AuthorizationService authorizationService() {
-		return new InMemoryOAuth2AuthorizationService();
+	OAuth2AuthorizationService authorizationService(RevocationList revocations, AuthProperties auth) {
+		return new RevokingAuthorizationService(new InMemoryOAuth2AuthorizationService(), revocations,
+				auth.builtinServer().refreshTokenTtl());
 	}
 
 	@Bean
@@ -185,9 +197,9 @@ public class AuthorizationServerConfig {
 
 	@Bean
 	OAuth2TokenGenerator<?> tokenGenerator(JWKSource<SecurityContext> jwkSource, SigningKeys keys, FhirServerProperties server,
-			UserAccounts accounts, LaunchContexts launchContexts) {
+			UserAccounts accounts, LaunchContexts launchContexts, RevocationList revocations) {
 		JwtGenerator jwts = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
-		jwts.setJwtCustomizer(new SmartTokenCustomizer(keys, server.publicBaseUrl(), accounts, launchContexts));
+		jwts.setJwtCustomizer(new SmartTokenCustomizer(keys, server.publicBaseUrl(), accounts, launchContexts, revocations));
 		return new DelegatingOAuth2TokenGenerator(jwts, new OAuth2AccessTokenGenerator(), new OfflineAccessRefreshTokens());
 	}
 

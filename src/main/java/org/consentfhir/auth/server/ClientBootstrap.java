@@ -31,8 +31,9 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 /**
  * Registers the clients the server starts with: the bootstrap admin client (id and secret from
  * {@code FHIR_AUTH_BUILTIN_SERVER_ADMIN_CLIENT_ID} / {@code _SECRET}, or generated at first start,
- * written to {@code <data-dir>/auth/admin-client.properties} and printed once) and the clients of
- * the clients file. Secrets are stored only as Argon2id hashes.
+ * written to {@code <data-dir>/auth/admin-client.properties}, an owner-only file, and never to the
+ * log, which is often shipped and kept where more people read it) and the clients of the clients
+ * file. Secrets are stored only as Argon2id hashes.
  *
  * <p>The admin client manages clients ({@code client.create}, {@code client.read}) and users
  * ({@code users.manage}) and the non-clinical directory; it reads no clinical data.
@@ -69,7 +70,7 @@ public final class ClientBootstrap {
 		boolean generated = false;
 		if (isBlank(id) || isBlank(secret)) {
 			if (Files.exists(file)) {
-				return; // generated at an earlier start; its secret was printed then
+				return; // generated at an earlier start; the file still holds it
 			}
 			id = isBlank(id) ? "admin-" + UUID.randomUUID().toString().substring(0, 8) : id;
 			secret = randomSecret();
@@ -89,8 +90,8 @@ public final class ClientBootstrap {
 				.build());
 		if (generated) {
 			writeOwnerOnly(file, "client_id=" + id + "\nclient_secret=" + secret + "\n");
-			log.warn("Generated the admin client of the built-in authorization server: client_id={} client_secret={} "
-					+ "(shown once; also in {})", id, secret, file);
+			log.warn("Generated the admin client of the built-in authorization server: client_id={}; its secret is in {}",
+					id, file);
 		}
 	}
 
@@ -133,11 +134,23 @@ public final class ClientBootstrap {
 	/**
 	 * A client registered at {@code /connect/register}, as Spring Authorization Server reads the
 	 * request, with this server's token settings (lifetimes, refresh-token rotation) instead of the
-	 * library's defaults.
+	 * library's defaults. A public client ({@code token_endpoint_auth_method: none}, a browser or
+	 * mobile app that cannot keep a secret) is registered as one: no secret, PKCE required. The
+	 * library's converter knows no {@code none} and would make it a {@code client_secret_basic}
+	 * client with a secret that the app can only leak.
 	 */
 	RegisteredClient fromRegistration(OidcClientRegistration registration) {
-		RegisteredClient registered = REGISTRATIONS.convert(registration);
-		return RegisteredClient.from(registered).tokenSettings(tokenSettings()).build();
+		RegisteredClient.Builder registered = RegisteredClient.from(REGISTRATIONS.convert(registration)).tokenSettings(tokenSettings());
+		if (ClientAuthenticationMethod.NONE.getValue().equals(registration.getTokenEndpointAuthenticationMethod())) {
+			registered.clientSecret(null)
+					.clientSecretExpiresAt(null)
+					.clientAuthenticationMethods(methods -> {
+						methods.clear();
+						methods.add(ClientAuthenticationMethod.NONE);
+					})
+					.clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(true).build());
+		}
+		return registered.build();
 	}
 
 	private TokenSettings tokenSettings() {

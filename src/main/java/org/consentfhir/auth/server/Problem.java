@@ -18,7 +18,7 @@ final class Problem extends RuntimeException {
 		this.status = status;
 	}
 
-	@RestControllerAdvice(assignableTypes = {AdminUsersController.class, LaunchContextController.class})
+	@RestControllerAdvice(assignableTypes = {AdminUsersController.class, AdminClientsController.class, LaunchContextController.class})
 	static final class Handler {
 
 		@ExceptionHandler(Problem.class)

@@ -1,10 +1,12 @@
 package org.consentfhir.auth.server;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.consentfhir.auth.RevocationList;
 import org.consentfhir.interceptors.auth.Role;
 import org.consentfhir.interceptors.auth.SmartScope;
 import org.springframework.security.core.Authentication;
@@ -13,6 +15,9 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
@@ -25,7 +30,11 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * the patient picked at launch), {@code encounter} (EHR launch),
  * {@code fhirUser}, {@code role} and {@code client_id} say who and for whom; a device's client gets
  * role {@code device} and its {@code Device/…} as fhirUser. The {@code id_token}
- * gets {@code fhirUser}. A refresh for a user who has since been disabled is refused.
+ * gets {@code fhirUser}.
+ *
+ * <p>No access token is made for a user who is disabled now, whatever the grant (a code issued
+ * before, a refresh token), nor from a code or refresh token granted before the user was last
+ * disabled (they may have been enabled again since: that gives them new sign-ins, not the old grants).
  */
 final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -33,8 +42,11 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 	private final String publicBaseUrl;
 	private final UserAccounts accounts;
 	private final LaunchContexts launchContexts;
+	private final RevocationList revocations;
 
-	SmartTokenCustomizer(SigningKeys keys, String publicBaseUrl, UserAccounts accounts, LaunchContexts launchContexts) {
+	SmartTokenCustomizer(SigningKeys keys, String publicBaseUrl, UserAccounts accounts, LaunchContexts launchContexts,
+			RevocationList revocations) {
+		this.revocations = revocations;
 		this.keys = keys;
 		this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null : publicBaseUrl;
 		this.accounts = accounts;
@@ -54,9 +66,8 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 		if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
 			return;
 		}
-		if (user != null && AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
-				&& !accounts.find(user.username()).map(UserAccount::enabled).orElse(false)) {
-			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The user's account is disabled", null));
+		if (user != null) {
+			refuseIfRevoked(user, context);
 		}
 		String issuer = context.getAuthorizationServerContext().getIssuer();
 		String device = DeviceClients.deviceOf(context.getRegisteredClient());
@@ -83,6 +94,30 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
 			}
 			ehrLaunch.map(LaunchContexts.LaunchContext::encounter).ifPresent(e -> context.getClaims().claim("encounter", e));
 		}
+	}
+
+	private void refuseIfRevoked(UserAccount user, JwtEncodingContext context) {
+		if (!accounts.find(user.username()).map(UserAccount::enabled).orElse(false)) {
+			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The user's account is disabled", null));
+		}
+		Instant grantedAt = grantedAt(context);
+		if (grantedAt != null && revocations.subjectRevokedAt(user.username()).filter(r -> !grantedAt.isAfter(r)).isPresent()) {
+			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+					"The grant was made before the user's account was disabled", null));
+		}
+	}
+
+	/** When the code or refresh token being exchanged was issued; null for grants without one (password). */
+	private static Instant grantedAt(JwtEncodingContext context) {
+		OAuth2Authorization authorization = context.getAuthorization();
+		if (authorization == null) {
+			return null;
+		}
+		OAuth2Authorization.Token<? extends OAuth2Token> grant =
+				AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType()) ? authorization.getRefreshToken()
+				: AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())
+						? authorization.getToken(OAuth2AuthorizationCode.class) : null;
+		return grant == null ? null : grant.getToken().getIssuedAt();
 	}
 
 	/** Resource scopes cut to the role's ceiling; other scopes (openid, launch/patient, ...) kept. */

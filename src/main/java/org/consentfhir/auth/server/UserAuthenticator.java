@@ -16,7 +16,10 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * Checks a username and password against {@link UserAccounts}, for the login page and the password
  * grant alike: a disabled account is refused, and {@code maxFailures} wrong passwords in a row lock
  * the account for {@code lockDuration} (right passwords too are refused while it is locked). The
- * authenticated principal is the {@link UserAccount}. Each attempt is audited ({@link SignInAudit}).
+ * authenticated principal is the {@link UserAccount}. Each attempt is audited ({@link SignInAudit})
+ * with the real reason it failed, but the caller is told the same for every failure (unknown user,
+ * wrong password, disabled, locked) after the same work (one password hash check), so the sign-in
+ * page and the password grant cannot be used to find out which accounts exist or are locked.
  */
 public class UserAuthenticator implements AuthenticationProvider {
 
@@ -42,6 +45,9 @@ public class UserAuthenticator implements AuthenticationProvider {
 		this.audit = audit;
 	}
 
+	/** What every failed sign-in is told. */
+	static final String FAILED = "Bad username or password";
+
 	@Override
 	public Authentication authenticate(Authentication authentication) {
 		try {
@@ -54,28 +60,29 @@ public class UserAuthenticator implements AuthenticationProvider {
 			if (audit != null) {
 				audit.failed(authentication.getName(), e.getMessage());
 			}
-			throw e;
+			throw new BadCredentialsException(FAILED);
 		}
 	}
 
+	/** @throws org.springframework.security.core.AuthenticationException saying the real reason, for the audit trail only */
 	private Authentication check(Authentication authentication) {
 		String username = authentication.getName();
 		String password = String.valueOf(authentication.getCredentials());
 		UserAccount account = accounts.find(username).orElse(null);
+		String hash = account == null ? unknownUserHash : accounts.passwordHash(username).orElse(unknownUserHash);
+		boolean rightPassword = encoder.matches(password, hash); // the same work whatever the account's state
 		if (account == null) {
-			encoder.matches(password, unknownUserHash); // same work as a real check
-			throw new BadCredentialsException("Bad username or password");
+			throw new BadCredentialsException("Unknown username");
 		}
 		if (!account.enabled()) {
 			throw new DisabledException("This account is disabled");
 		}
 		if (account.lockedAt(clock.instant())) {
-			throw new LockedException("This account is locked after repeated failed sign-ins; try again later");
+			throw new LockedException("This account is locked after repeated failed sign-ins");
 		}
-		String hash = accounts.passwordHash(username).orElseThrow();
-		if (!encoder.matches(password, hash)) {
+		if (!rightPassword) {
 			accounts.recordFailure(username, maxFailures, clock.instant().plus(lockDuration));
-			throw new BadCredentialsException("Bad username or password");
+			throw new BadCredentialsException("Wrong password");
 		}
 		accounts.recordSuccess(username);
 		return authenticated(account);

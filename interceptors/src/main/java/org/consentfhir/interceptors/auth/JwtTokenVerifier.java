@@ -31,7 +31,9 @@ import java.util.stream.Collectors;
  * ({@code aud}), inside {@code nbf}..{@code exp} give or take {@code clockSkew}.
  *
  * <p>The built-in authorization server is trusted under its configured issuer name or, when none
- * is configured, under the origin the request came to, with its keys read in-process.
+ * is configured, under the origin the request came to, with its keys read in-process. Its tokens
+ * are also checked against {@link RevokedTokens} on every request, verified before or not, so a
+ * revocation, a replay or a disabled user stops a token at once rather than at its expiry.
  */
 public class JwtTokenVerifier implements TokenVerifier {
 
@@ -41,6 +43,7 @@ public class JwtTokenVerifier implements TokenVerifier {
 	private final Map<String, TrustedIssuer> externalIssuers;
 	private final Function<String, Optional<TrustedIssuer>> builtinIssuer;
 	private final Duration clockSkew;
+	private final RevokedTokens revoked;
 	/**
 	 * One processor per issuer name, built on first use: it holds no per-request state. Bounded:
 	 * the built-in issuer's name follows the request's Host header, which the caller chooses.
@@ -56,6 +59,16 @@ public class JwtTokenVerifier implements TokenVerifier {
 			Collection<TrustedIssuer> externalIssuers,
 			Function<String, Optional<TrustedIssuer>> builtinIssuer,
 			Duration clockSkew) {
+		this(externalIssuers, builtinIssuer, clockSkew, RevokedTokens.NONE);
+	}
+
+	/** @param revoked the built-in issuer's withdrawn tokens */
+	public JwtTokenVerifier(
+			Collection<TrustedIssuer> externalIssuers,
+			Function<String, Optional<TrustedIssuer>> builtinIssuer,
+			Duration clockSkew,
+			RevokedTokens revoked) {
+		this.revoked = revoked;
 		this.externalIssuers =
 				externalIssuers.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, i -> i));
 		this.builtinIssuer = builtinIssuer;
@@ -68,27 +81,36 @@ public class JwtTokenVerifier implements TokenVerifier {
 	 * largest single cost of authentication. Keyed by the token with the audience and origin it was
 	 * verified for.
 	 */
-	private final Cache<String, AccessToken> verified =
+	private final Cache<String, Verified> verified =
 			Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(VERIFIED_TTL).build();
 
 	static final Duration VERIFIED_TTL = Duration.ofMinutes(5);
 
+	/** @param revocable what the revocation list is asked about; null for an external issuer's token */
+	private record Verified(AccessToken token, RevokedTokens.Candidate revocable) {}
+
 	@Override
 	public AccessToken verify(String token, String audience, String requestOrigin) throws InvalidTokenException {
 		String key = audience + "\n" + requestOrigin + "\n" + token;
-		AccessToken known = verified.getIfPresent(key);
-		if (known != null) {
-			if (java.time.Instant.now().isBefore(known.expiresAt().plus(clockSkew))) {
-				return known;
-			}
+		Verified known = verified.getIfPresent(key);
+		if (known != null && !java.time.Instant.now().isBefore(known.token().expiresAt().plus(clockSkew))) {
 			verified.invalidate(key);
+			known = null;
 		}
-		AccessToken checked = verifyUncached(token, audience, requestOrigin);
-		verified.put(key, checked);
-		return checked;
+		if (known == null) {
+			known = verifyUncached(token, audience, requestOrigin);
+			verified.put(key, known);
+		}
+		if (known.revocable() != null) {
+			Optional<String> refusal = revoked.refusal(known.revocable());
+			if (refusal.isPresent()) {
+				throw new InvalidTokenException(refusal.get());
+			}
+		}
+		return known.token();
 	}
 
-	private AccessToken verifyUncached(String token, String audience, String requestOrigin) throws InvalidTokenException {
+	private Verified verifyUncached(String token, String audience, String requestOrigin) throws InvalidTokenException {
 		SignedJWT jwt = parseSigned(token);
 		TrustedIssuer issuer = trustedIssuerOf(jwt, requestOrigin);
 		JWTClaimsSet claims = verifiedClaims(jwt, issuer);
@@ -96,7 +118,10 @@ public class JwtTokenVerifier implements TokenVerifier {
 		if (audiences == null || audiences.stream().map(JwtTokenVerifier::trimSlash).noneMatch(trimSlash(audience)::equals)) {
 			throw new InvalidTokenException("The token's audience (aud) is not this FHIR server (" + audience + ")");
 		}
-		return TokenClaims.toAccessToken(claims, issuer.claims());
+		AccessToken accessToken = TokenClaims.toAccessToken(claims, issuer.claims());
+		boolean builtin = !externalIssuers.containsKey(issuer.issuer());
+		return new Verified(accessToken, builtin ? new RevokedTokens.Candidate(RevokedTokens.hash(token), accessToken.subject(),
+				accessToken.clientId(), claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant()) : null);
 	}
 
 	private static SignedJWT parseSigned(String token) throws InvalidTokenException {
