@@ -24,6 +24,9 @@ public final class InterceptorOrder {
 	/** Unsafe request bodies are refused before anything else looks at them. */
 	public static final int REQUEST_BODY_GUARD = -1000;
 
+	/** Searches too large to run, or with paging parameters that are not numbers, are refused with the body guard. */
+	public static final int SEARCH_LIMITS = -990;
+
 	/** HTTP status mapping for the FHIR specification; it only rewrites outgoing errors. */
 	public static final int HTTP_CONFORMANCE = 900;
 
