@@ -45,6 +45,12 @@ public final class InterceptorOrder {
 	/** Conformance to declared profiles is checked after any policy has let a write through. */
 	public static final int PROFILE_VALIDATION = 500;
 
+	/**
+	 * Identifiers of systems the server knows are checked after profile validation, so a resource that
+	 * claims a profile gets the validator's full list of problems first.
+	 */
+	public static final int KNOWN_IDENTIFIERS = 510;
+
 	/** A Patient gets its global id before profile validation checks the id's form. */
 	public static final int GLOBAL_PATIENT_ID = 400;
 
