@@ -63,5 +63,11 @@ public final class InterceptorOrder {
 	 */
 	public static final int ALERTING = 300;
 
+	/** A Subscription's endpoint and headers are checked, and its subscriber stamped, once the policy has let the write through. */
+	public static final int SUBSCRIPTION_WRITE = 520;
+
+	/** A notification is withheld unless its subscriber may read what matched; HAPI's own delivery hooks use order 0. */
+	public static final int SUBSCRIPTION_DELIVERY = 0;
+
 	private InterceptorOrder() {}
 }
