@@ -11,7 +11,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
-import org.consentfhir.interceptors.subscription.Subscriber;
 import org.consentfhir.testsupport.Clinic;
 import org.consentfhir.testsupport.EndToEndTest;
 import org.consentfhir.testsupport.TestIssuer;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class SubscriptionAttacksTest extends EndToEndTest {
 
 	private static final String JSON = "application/fhir+json";
+	private static final String SUBSCRIBER = "https://consentfhir.org/fhir/StructureDefinition/subscription-subscriber";
 
 	private Clinic clinic;
 	private String doctorToken;
@@ -73,15 +73,15 @@ class SubscriptionAttacksTest extends EndToEndTest {
 	@Test
 	void stampsTheRealSubscriberOverAForgedOne() {
 		Subscription forged = subscription("http://127.0.0.1:9/hook");
-		forged.getChannel().addExtension(new Extension(Subscriber.URL + "#client", new StringType(TestIssuer.TRUSTED_CLIENT_ID)));
+		forged.getChannel().addExtension(new Extension(SUBSCRIBER + "#client", new StringType(TestIssuer.TRUSTED_CLIENT_ID)));
 
 		HttpResponse<String> response = post(forged, doctorToken);
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 		Subscription stored = FHIR.newJsonParser().parseResource(Subscription.class, response.body());
-		assertThat(stored.getChannel().getExtensionsByUrl(Subscriber.URL + "#client")).singleElement()
+		assertThat(stored.getChannel().getExtensionsByUrl(SUBSCRIBER + "#client")).singleElement()
 				.satisfies(e -> assertThat(e.getValue().primitiveValue()).isEqualTo(Clinic.APP_CLIENT_ID));
-		assertThat(stored.getChannel().getExtensionsByUrl(Subscriber.URL + "#user")).singleElement()
+		assertThat(stored.getChannel().getExtensionsByUrl(SUBSCRIBER + "#user")).singleElement()
 				.satisfies(e -> assertThat(e.getValue().primitiveValue()).isEqualTo(clinic.doctor));
 	}
 
