@@ -69,13 +69,15 @@ class InputAttacksTest extends EndToEndTest {
 	void refusesPagingParametersThatAreNotWholeNumbers() {
 		for (String paging : new String[] {
 			"_offset=-5", "_offset=abc", "_offset=1.5", "_count=-1", "_count=abc", "_count=99999999999",
-			"_offset=" + URLEncoder.encode(" 1", StandardCharsets.UTF_8), "_count=1&_count=2"
+			"_offset=" + URLEncoder.encode(" 1", StandardCharsets.UTF_8), "_count=1&_count=2",
+			"_count=1&_offset=2147483647", "_offset=1000000001"
 		}) {
 			assertRefusedSaying(get("/fhir/Patient?" + paging), "Search refused");
 		}
 		assertRefusedSaying(send("POST", "/fhir/Patient/_search", FORM, "_offset=-5"), "Search refused");
 
 		assertThat(get("/fhir/Patient?_offset=0&_count=100000").statusCode()).isEqualTo(200);
+		assertThat(get("/fhir/Patient?_offset=1000000000&_count=1000000000").statusCode()).isEqualTo(200);
 	}
 
 	private static String andedIdentifiers(int count) {

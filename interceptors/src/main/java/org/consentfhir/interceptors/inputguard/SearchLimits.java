@@ -9,12 +9,16 @@ import java.util.Optional;
  * What a search may ask for. Each search parameter value becomes a join or a sub-select of the
  * query, so a search of 300 AND-ed values runs for minutes; the number of values (every value of
  * every parameter, AND-repeated ones each count) is bounded. The paging parameters are whole numbers
- * from zero up, and anything else is refused instead of reaching the database as a negative offset.
+ * from zero to {@value #MAX_PAGING_VALUE}, and anything else is refused instead of reaching the
+ * database as a negative offset ({@code _offset=-5}) or one that overflows when the page size is added
+ * to it ({@code _offset=2147483647}); a billion is beyond any result set this server pages through.
  */
 final class SearchLimits {
 
 	/** The paging parameters of a search and of HAPI's page links. */
 	static final List<String> PAGING_PARAMETERS = List.of("_count", "_offset", "_getpagesoffset");
+
+	static final int MAX_PAGING_VALUE = 1_000_000_000;
 
 	private final int maxParameterValues;
 
@@ -54,6 +58,6 @@ final class SearchLimits {
 		if (value == null || value.isEmpty() || value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
 			return false;
 		}
-		return Long.parseLong(value) <= Integer.MAX_VALUE;
+		return Long.parseLong(value) <= MAX_PAGING_VALUE;
 	}
 }
