@@ -43,6 +43,7 @@ import org.consentfhir.interceptors.audit.AuditEventImmutabilityInterceptor;
 import org.consentfhir.interceptors.auth.SmartCapabilityStatementInterceptor;
 import org.consentfhir.interceptors.http.IfMatchPreconditionInterceptor;
 import org.consentfhir.interceptors.inputguard.RequestBodyGuardInterceptor;
+import org.consentfhir.interceptors.inputguard.SearchLimitInterceptor;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
 import org.consentfhir.interceptors.transaction.TransactionPlaceholderInterceptor;
 import org.consentfhir.interceptors.validation.DeclaredProfileValidatingInterceptor;
@@ -145,6 +146,7 @@ public class FhirRestConfig {
 						: new IncomingRequestAddressStrategy());
 
 		server.registerInterceptor(new RequestBodyGuardInterceptor(properties.maxBodyNestingDepth()));
+		server.registerInterceptor(new SearchLimitInterceptor(properties.maxSearchParameters()));
 		server.registerInterceptor(new IfMatchPreconditionInterceptor());
 		server.registerInterceptor(new TransactionPlaceholderInterceptor());
 		server.registerInterceptor(new AuditEventEntryGuardInterceptor());

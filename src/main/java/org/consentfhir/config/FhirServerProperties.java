@@ -16,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodyNestingDepth JSON objects/arrays or XML elements nested deeper than this are refused with 400
  * @param defaultPageSize search page size when the client gives no {@code _count}
  * @param maxPageSize    the largest {@code _count} honoured
+ * @param maxSearchParameters a search with more parameter values than this (each AND-repeated value counts) is refused with 400
  * @param policyEnabled  registers this project's policy interceptors; off only for "policy off" benchmark runs
  */
 @Validated
@@ -26,6 +27,7 @@ public record FhirServerProperties(
 		@Min(8) @Max(900) int maxBodyNestingDepth,
 		@Min(1) @Max(1000) int defaultPageSize,
 		@Min(1) @Max(5000) int maxPageSize,
+		@Min(1) @Max(1000) int maxSearchParameters,
 		boolean policyEnabled,
 		@NotBlank String implementationDescription) {
 

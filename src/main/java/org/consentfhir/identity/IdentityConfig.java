@@ -1,5 +1,6 @@
 package org.consentfhir.identity;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.nio.file.Path;
@@ -8,11 +9,12 @@ import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.consent.ConsentGate;
 import org.consentfhir.interceptors.identity.GlobalPatientIdInterceptor;
+import org.consentfhir.interceptors.identity.KnownIdentifierInterceptor;
 import org.consentfhir.storage.StorageProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Patient identity: every Patient's global id, fingerprints enrolled as keyed hashes, and the lookup of a patient by fingerprint. */
+/** Patient identity: every Patient's global id, the form of identifiers of known systems on every write, fingerprints enrolled as keyed hashes, and the lookup of a patient by fingerprint. */
 @Configuration
 public class IdentityConfig {
 
@@ -31,6 +33,13 @@ public class IdentityConfig {
 		GlobalPatientIdInterceptor globalIds = new GlobalPatientIdInterceptor(lookup);
 		storageInterceptors.registerInterceptor(globalIds);
 		return globalIds;
+	}
+
+	@Bean
+	KnownIdentifierInterceptor knownIdentifierInterceptor(FhirContext fhir, IInterceptorService storageInterceptors) {
+		KnownIdentifierInterceptor knownIdentifiers = new KnownIdentifierInterceptor(fhir);
+		storageInterceptors.registerInterceptor(knownIdentifiers);
+		return knownIdentifiers;
 	}
 
 	@Bean

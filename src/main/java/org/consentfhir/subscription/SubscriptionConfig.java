@@ -1,13 +1,21 @@
 package org.consentfhir.subscription;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import java.net.InetAddress;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import ca.uhn.fhir.jpa.subscription.submit.interceptor.SubscriptionMatcherInterceptor;
 import ca.uhn.fhir.jpa.subscription.submit.interceptor.SynchronousSubscriptionMatcherInterceptor;
+import org.consentfhir.interceptors.consent.ConsentCallers;
+import org.consentfhir.interceptors.consent.ConsentGate;
+import org.consentfhir.interceptors.subscription.ChannelHeaderPolicy;
+import org.consentfhir.interceptors.subscription.EndpointPolicy;
 import org.consentfhir.interceptors.subscription.NotificationOnlySubscriptionInterceptor;
+import org.consentfhir.interceptors.subscription.SubscriptionDeliveryInterceptor;
+import org.consentfhir.interceptors.subscription.SubscriptionWriteInterceptor;
 import org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +36,9 @@ import org.springframework.context.annotation.Primary;
  *   <li>Notifications carry no data ({@link NotificationOnlySubscriptionInterceptor}): matching and
  *       delivery run as the server, outside consent, so the subscriber reads what changed with its
  *       own token, where consent and audit apply.</li>
+ *   <li>The endpoint may not be internal and only allowed headers are sent ({@link SubscriptionWriteInterceptor});
+ *       a notification goes only where the subscriber may read what matched ({@link SubscriptionDeliveryInterceptor}).
+ *       See {@code docs/subscriptions.md}.</li>
  *   <li>Email and websocket channels are not offered (websocket would bypass the bearer token).</li>
  * </ul>
  */
@@ -54,6 +65,27 @@ public class SubscriptionConfig {
 	@Bean
 	IEmailSender emailSender() {
 		return details -> log.warn("Email subscriptions are not offered; a notification was dropped");
+	}
+
+	@Bean
+	EndpointPolicy subscriptionEndpointPolicy(SubscriptionProperties properties) {
+		return new EndpointPolicy(properties.allowedInternalHosts(), InetAddress::getAllByName);
+	}
+
+	@Bean
+	SubscriptionWriteInterceptor subscriptionWriteInterceptor(EndpointPolicy endpoints, SubscriptionProperties properties,
+			IInterceptorService storageInterceptors) {
+		SubscriptionWriteInterceptor interceptor = new SubscriptionWriteInterceptor(endpoints, new ChannelHeaderPolicy(properties.allowedHeaders()));
+		storageInterceptors.registerInterceptor(interceptor);
+		return interceptor;
+	}
+
+	@Bean
+	SubscriptionDeliveryInterceptor subscriptionDeliveryInterceptor(FhirContext fhir, EndpointPolicy endpoints, ConsentCallers callers,
+			ConsentGate gate, IInterceptorService storageInterceptors) {
+		SubscriptionDeliveryInterceptor interceptor = new SubscriptionDeliveryInterceptor(fhir, endpoints, callers, gate);
+		storageInterceptors.registerInterceptor(interceptor);
+		return interceptor;
 	}
 
 	@Bean

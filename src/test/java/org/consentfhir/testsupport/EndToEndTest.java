@@ -84,7 +84,10 @@ public abstract class EndToEndTest {
 			"--fhir.consent.trusted-clients[0]=" + TestIssuer.TRUSTED_CLIENT_ID,
 			"--fhir.consent.trusted-clients[1]=script-client",
 			"--fhir.consent.grant-treatment-on-registration=true",
-			"--fhir.auth.cors.allowed-origins[0]=" + BROWSER_APP_ORIGIN
+			"--fhir.auth.cors.allowed-origins[0]=" + BROWSER_APP_ORIGIN,
+			// subscription tests receive notifications on a loopback port; every other internal address stays refused
+			"--fhir.subscription.allowed-internal-hosts[0]=127.0.0.1",
+			"--fhir.subscription.allowed-internal-hosts[1]=localhost"
 		};
 	}
 

@@ -24,6 +24,9 @@ public final class InterceptorOrder {
 	/** Unsafe request bodies are refused before anything else looks at them. */
 	public static final int REQUEST_BODY_GUARD = -1000;
 
+	/** Searches too large to run, or with paging parameters that are not numbers, are refused with the body guard. */
+	public static final int SEARCH_LIMITS = -990;
+
 	/** HTTP status mapping for the FHIR specification; it only rewrites outgoing errors. */
 	public static final int HTTP_CONFORMANCE = 900;
 
@@ -55,6 +58,12 @@ public final class InterceptorOrder {
 	/** Conformance to declared profiles is checked after any policy has let a write through. */
 	public static final int PROFILE_VALIDATION = 500;
 
+	/**
+	 * Identifiers of systems the server knows are checked after profile validation, so a resource that
+	 * claims a profile gets the validator's full list of problems first.
+	 */
+	public static final int KNOWN_IDENTIFIERS = 510;
+
 	/** A Patient gets its global id before profile validation checks the id's form. */
 	public static final int GLOBAL_PATIENT_ID = 400;
 
@@ -66,6 +75,12 @@ public final class InterceptorOrder {
 	 * and subscription matching see the transaction's end.
 	 */
 	public static final int ALERTING = 300;
+
+	/** A Subscription's endpoint and headers are checked, and its subscriber stamped, once the policy has let the write through. */
+	public static final int SUBSCRIPTION_WRITE = 520;
+
+	/** A notification is withheld unless its subscriber may read what matched; HAPI's own delivery hooks use order 0. */
+	public static final int SUBSCRIPTION_DELIVERY = 0;
 
 	private InterceptorOrder() {}
 }

@@ -49,8 +49,17 @@ public final class ConsentCallers {
 		return caller;
 	}
 
+	/**
+	 * The caller a token stands for outside any request, such as a Subscription's subscriber when a
+	 * notification is delivered: purpose from the token or the role, never break-the-glass.
+	 */
+	public ConsentCaller withoutRequest(AccessToken token) {
+		source.beginRequest();
+		return resolve(null, token);
+	}
+
 	private ConsentCaller resolve(RequestDetails request, AccessToken token) {
-		String header = request.getHeader(PURPOSE_HEADER);
+		String header = request == null ? null : request.getHeader(PURPOSE_HEADER);
 		PurposeOfUse purpose;
 		String purposeSource;
 		if (header != null && !header.isBlank()) {
@@ -68,7 +77,7 @@ public final class ConsentCallers {
 		}
 
 		String breakGlassReason = null;
-		if (purpose == PurposeOfUse.BTG) {
+		if (purpose == PurposeOfUse.BTG && request != null) {
 			if (token.role() == null || !breakGlassRoles.contains(token.role())) {
 				throw new ForbiddenOperationException("Break-the-glass (purpose BTG) is allowed to the roles "
 						+ breakGlassRoles.stream().map(Role::id).sorted().toList() + " only");

@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.consentfhir.interceptors.InterceptorOrder;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
@@ -27,8 +26,7 @@ import org.hl7.fhir.r4.model.Patient;
 @Interceptor(order = InterceptorOrder.GLOBAL_PATIENT_ID)
 public class GlobalPatientIdInterceptor {
 
-	public static final String SYSTEM = "https://consentfhir.org/fhir/global-patient-id";
-	private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+	public static final String SYSTEM = KnownIdentifiers.GLOBAL_PATIENT_ID.system();
 
 	private final PatientsByIdentifier patients;
 
@@ -71,8 +69,10 @@ public class GlobalPatientIdInterceptor {
 		if (ids.size() > 1) {
 			throw new UnprocessableEntityException("A Patient has one global id (" + SYSTEM + "), not " + ids.size());
 		}
-		if (ids.size() == 1 && (!ids.get(0).hasValue() || !UUID_FORM.matcher(ids.get(0).getValue()).matches())) {
-			throw new UnprocessableEntityException("A global id (" + SYSTEM + ") is a lower-case UUID, not " + ids.get(0).getValue());
+		if (ids.size() == 1) {
+			KnownIdentifiers.GLOBAL_PATIENT_ID.problemWith(SYSTEM, ids.get(0).getValue()).ifPresent(problem -> {
+				throw new UnprocessableEntityException(problem);
+			});
 		}
 		return ids;
 	}

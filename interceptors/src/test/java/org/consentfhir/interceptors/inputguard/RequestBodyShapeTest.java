@@ -38,4 +38,26 @@ class RequestBodyShapeTest {
 		assertThat(RequestBodyShape.problemInXml(bytes(xml), 3)).isEmpty();
 		assertThat(RequestBodyShape.problemInXml(bytes(xml), 2)).isPresent();
 	}
+
+	@Test
+	void refusesJsonNumbersWithAHugeExponentOrTooManyDigitsInAnyForm() {
+		assertThat(RequestBodyShape.problemInJson(bytes("{\"v\":1e999999}"), 10)).hasValueSatisfying(p -> assertThat(p).contains("exponent"));
+		assertThat(RequestBodyShape.problemInJson(bytes("[1E-101]"), 10)).isPresent();
+		assertThat(RequestBodyShape.problemInJson(bytes("{\"v\":\"1e999999\"}"), 10)).isPresent();
+		assertThat(RequestBodyShape.problemInJson(bytes("[0." + "1".repeat(41) + "]"), 10)).isPresent();
+		assertThat(RequestBodyShape.problemInJson(bytes("[1e999999"), 10)).isPresent();
+
+		assertThat(RequestBodyShape.problemInJson(bytes("[6.02e23, -1E-100, true, null, \"e5\", \"1e5x\", 0." + "1".repeat(39) + "]"), 10)).isEmpty();
+		assertThat(RequestBodyShape.problemInJson(bytes("{\"id\":\"" + "7".repeat(1000) + "\",\"oid\":\"2.25.1.2.3\"}"), 10)).isEmpty();
+	}
+
+	@Test
+	void refusesXmlValueAttributesThatAreNumbersBeyondBounds() {
+		assertThat(RequestBodyShape.problemInXml(bytes("<Observation><value value=\"1e99999\"/></Observation>"), 10)).isPresent();
+		assertThat(RequestBodyShape.problemInXml(bytes("<Observation><value value='1." + "2".repeat(45) + "'></value></Observation>"), 10))
+				.isPresent();
+
+		assertThat(RequestBodyShape.problemInXml(bytes("<Observation><value value=\"98.6\"/><code value=\"e1e999999\"/></Observation>"), 10))
+				.isEmpty();
+	}
 }
