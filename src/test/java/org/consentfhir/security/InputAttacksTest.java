@@ -75,6 +75,9 @@ class InputAttacksTest extends EndToEndTest {
 			assertRefusedSaying(get("/fhir/Patient?" + paging), "Search refused");
 		}
 		assertRefusedSaying(send("POST", "/fhir/Patient/_search", FORM, "_offset=-5"), "Search refused");
+		assertRefusedSaying(send("POST", "/fhir", "application/fhir+json",
+				"{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_offset=-5\"}}]}"),
+				"Search refused");
 
 		assertThat(get("/fhir/Patient?_offset=0&_count=100000").statusCode()).isEqualTo(200);
 		assertThat(get("/fhir/Patient?_offset=1000000000&_count=1000000000").statusCode()).isEqualTo(200);

@@ -6,7 +6,9 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.util.UrlUtil;
 import org.consentfhir.interceptors.InterceptorOrder;
+import org.hl7.fhir.r4.model.Bundle;
 
 /**
  * Refuses, with 400 and an OperationOutcome, searches beyond {@link SearchLimits}: paging parameters
@@ -16,6 +18,8 @@ import org.consentfhir.interceptors.InterceptorOrder;
  * <ul>
  *   <li>{@link Pointcut#SERVER_INCOMING_REQUEST_POST_PROCESSED}: the paging parameters of the URL or
  *       of a POSTed {@code _search} form, before HAPI binds them.</li>
+ *   <li>{@link Pointcut#SERVER_INCOMING_REQUEST_PRE_HANDLED}: the paging parameters of each GET entry
+ *       of a batch or transaction (its body is parsed by then).</li>
  *   <li>{@link Pointcut#STORAGE_PRESEARCH_REGISTERED}: the parsed search, whatever its way in (GET,
  *       POST {@code _search}, a GET entry of a batch or transaction), before it is run.</li>
  * </ul>
@@ -35,6 +39,22 @@ public class SearchLimitInterceptor {
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
 	public void serverIncomingRequestPostProcessed(RequestDetails request) {
 		SearchLimits.pagingProblem(request.getParameters()).ifPresent(SearchLimitInterceptor::refuse);
+	}
+
+	/** The GET entries of a batch or transaction carry paging parameters of their own; a bad one refuses the whole request. */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	public void serverIncomingRequestPreHandled(RequestDetails request) {
+		if (!(request.getResource() instanceof Bundle bundle)
+				|| bundle.getType() != Bundle.BundleType.BATCH && bundle.getType() != Bundle.BundleType.TRANSACTION) {
+			return;
+		}
+		for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+			String url = entry.getRequest().getUrl();
+			if (entry.getRequest().getMethod() == Bundle.HTTPVerb.GET && url != null && url.contains("?")) {
+				SearchLimits.pagingProblem(UrlUtil.parseQueryString(url.substring(url.indexOf('?') + 1)))
+						.ifPresent(problem -> refuse("entry GET " + url + ": " + problem));
+			}
+		}
 	}
 
 	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
