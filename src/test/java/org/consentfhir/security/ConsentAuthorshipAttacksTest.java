@@ -65,11 +65,17 @@ class ConsentAuthorshipAttacksTest extends EndToEndTest {
 		HttpResponse<String> withoutEvidence = post(Clinic.consent(hidden, Consent.ConsentProvisionType.PERMIT, otherClinic, PurposeOfUse.TREAT), registrar);
 		HttpResponse<String> forItsOwnClinic = post(withEvidence(
 				Clinic.consent(hidden, Consent.ConsentProvisionType.PERMIT, clinic.organization, PurposeOfUse.TREAT)), registrar);
+		Consent blanket = withEvidence(Clinic.consent(hidden, Consent.ConsentProvisionType.PERMIT, null, PurposeOfUse.TREAT));
+		HttpResponse<String> permittingEveryone = post(blanket, registrar);
+		HttpResponse<String> forItselfByVersion = post(withEvidence(
+				Clinic.consent(hidden, Consent.ConsentProvisionType.PERMIT, desk + "/_history/1", PurposeOfUse.TREAT)), registrar);
 		HttpResponse<String> recorded = post(withEvidence(
 				Clinic.consent(hidden, Consent.ConsentProvisionType.PERMIT, otherClinic, PurposeOfUse.TREAT)), registrar);
 
 		assertThat(withoutEvidence.statusCode()).as(withoutEvidence.body()).isEqualTo(403);
 		assertThat(forItsOwnClinic.statusCode()).as(forItsOwnClinic.body()).isEqualTo(403);
+		assertThat(permittingEveryone.statusCode()).as(permittingEveryone.body()).isEqualTo(403);
+		assertThat(forItselfByVersion.statusCode()).as(forItselfByVersion.body()).isEqualTo(403);
 		assertThat(recorded.statusCode()).as(recorded.body()).isEqualTo(201);
 		Bundle log = bundle(getWithToken("/fhir/Patient/" + hidden + "/$access-log", clinic.patientToken(hidden)));
 		assertThat(log.getEntry()).as(FHIR.newJsonParser().encodeResourceToString(log)).anyMatch(e -> ((AuditEvent) e.getResource()).getEntity().stream()

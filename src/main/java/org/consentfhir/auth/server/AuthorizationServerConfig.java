@@ -117,8 +117,11 @@ public class AuthorizationServerConfig {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain signInPage(HttpSecurity http, UserAuthenticator users) throws Exception {
+	SecurityFilterChain signInPage(HttpSecurity http, UserAuthenticator users, UserAccounts accounts, RevocationList revocations)
+			throws Exception {
 		return http.securityMatcher("/login", "/logout", "/default-ui.css", "/launch/**")
+				// the patient picker shows names: a disabled user's session ends here too
+				.addFilterBefore(new SignedInAccountCheck(accounts, revocations), AbstractPreAuthenticatedProcessingFilter.class)
 				.authenticationProvider(users)
 				.authorizeHttpRequests(a -> a.requestMatchers("/launch/**").authenticated().anyRequest().permitAll())
 				.formLogin(Customizer.withDefaults())

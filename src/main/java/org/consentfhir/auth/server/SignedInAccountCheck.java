@@ -35,7 +35,7 @@ final class SignedInAccountCheck extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !"/oauth2/authorize".equals(request.getRequestURI());
+		return !"/oauth2/authorize".equals(request.getRequestURI()) && !request.getRequestURI().startsWith("/launch/");
 	}
 
 	@Override

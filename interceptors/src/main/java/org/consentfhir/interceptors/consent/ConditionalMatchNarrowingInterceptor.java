@@ -42,8 +42,8 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 
 	/**
 	 * Matches looked at per condition. More than one visible match is an error of its own for a
-	 * create (412); beyond this many, the criteria are left to HAPI untouched only if every one
-	 * looked at is visible.
+	 * create (412); when this many match, the criteria are narrowed to the visible ones among them
+	 * (a conditional delete of more removes them in rounds), as hidden ones may lie beyond.
 	 */
 	static final int MATCHES_LOOKED_AT = 100;
 
@@ -141,7 +141,8 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 				visible.add(match.getIdElement().getIdPart());
 			}
 		}
-		if (visible.size() == matches.size()) {
+		// beyond the matches looked at there may be hidden ones: then the criteria stop at those looked at
+		if (visible.size() == matches.size() && matches.size() < MATCHES_LOOKED_AT) {
 			return null;
 		}
 		Narrowed narrowed = new Narrowed(visible.isEmpty()

@@ -52,6 +52,10 @@ public final class ConsentAuthorship {
 			return "a Consent recorded for the patient by someone else needs evidence of the patient's agreement "
 					+ "(sourceAttachment: the signed form, or sourceReference)";
 		}
+		if (permitsEveryone(consent.getProvision(), Consent.ConsentProvisionType.PERMIT)) {
+			return "a Consent recorded for the patient by someone else must name whom it permits: a permit without actors "
+					+ "would permit the one who records it too";
+		}
 		List<String> selfGranted = permittedActors(consent.getProvision()).stream().filter(caller.actors()::contains).toList();
 		if (!selfGranted.isEmpty()) {
 			return "a Consent may not permit the one who records it, nor their organization or care team: " + selfGranted;
@@ -74,6 +78,15 @@ public final class ConsentAuthorship {
 		return false;
 	}
 
+	/** Whether a provision, or a nested one, permits without naming any actor (and so permits anyone). */
+	private static boolean permitsEveryone(Consent.ProvisionComponent provision, Consent.ConsentProvisionType inherited) {
+		Consent.ConsentProvisionType type = provision.hasType() ? provision.getType() : inherited;
+		if (type != Consent.ConsentProvisionType.DENY && !provision.hasActor()) {
+			return true;
+		}
+		return provision.getProvision().stream().anyMatch(nested -> permitsEveryone(nested, type));
+	}
+
 	/** The actors a provision or any nested provision permits (a provision without a type permits, as its parent). */
 	private static List<String> permittedActors(Consent.ProvisionComponent provision) {
 		List<String> actors = new ArrayList<>();
@@ -84,8 +97,11 @@ public final class ConsentAuthorship {
 	private static void collect(Consent.ProvisionComponent provision, Consent.ConsentProvisionType inherited, List<String> actors) {
 		Consent.ConsentProvisionType type = provision.hasType() ? provision.getType() : inherited;
 		if (type != Consent.ConsentProvisionType.DENY) {
-			provision.getActor().forEach(actor -> actors.add(ConsentCallers.localReference(actor.getReference().getReference() == null
-					? "" : actor.getReference().getReference())));
+			// normalised as the decision normalises them: Practitioner/7/_history/1 is Practitioner/7
+			provision.getActor().stream()
+					.map(actor -> actor.getReference().getReferenceElement().toUnqualifiedVersionless().getValue())
+					.filter(java.util.Objects::nonNull) // an actor named by identifier only (an ABDM HIU) is nobody's local reference
+					.forEach(actors::add);
 		}
 		provision.getProvision().forEach(nested -> collect(nested, type, actors));
 	}

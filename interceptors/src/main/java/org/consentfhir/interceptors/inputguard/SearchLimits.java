@@ -37,7 +37,7 @@ final class SearchLimits {
 				return Optional.of(name + " may be given once");
 			}
 			if (!isWholeNumber(values[0])) {
-				return Optional.of(name + " must be a whole number from 0 to " + Integer.MAX_VALUE + ", not '" + values[0] + "'");
+				return Optional.of(name + " must be a whole number from 0 to " + MAX_PAGING_VALUE + ", not '" + values[0] + "'");
 			}
 		}
 		return Optional.empty();
