@@ -43,13 +43,15 @@ class ConsentBoundaryAttacksTest extends EndToEndTest {
 	void aConditionalCreateByIdDoesNotHandOutAHiddenPatient() {
 		assertThat(getWithToken("/fhir/Patient/" + hidden, doctor).statusCode()).isEqualTo(403);
 
+		String nobody = unique("nobody");
 		HttpResponse<String> smuggled = send("POST", "/fhir/Patient", "application/fhir+json", json(new Patient().setActive(true)),
 				"Authorization", "Bearer " + doctor, "If-None-Exist", "_id=" + hidden);
 		HttpResponse<String> ofNobody = send("POST", "/fhir/Patient", "application/fhir+json", json(new Patient().setActive(true)),
-				"Authorization", "Bearer " + doctor, "If-None-Exist", "_id=" + unique("nobody"));
+				"Authorization", "Bearer " + doctor, "If-None-Exist", "_id=" + nobody);
 
 		assertThat(smuggled.statusCode()).as(smuggled.body()).isEqualTo(ofNobody.statusCode()).isNotEqualTo(200);
-		assertThat(smuggled.body()).doesNotContain(hiddenFamily).doesNotContain("versionId");
+		assertThat(smuggled.body()).doesNotContain(hiddenFamily).doesNotContain("versionId")
+				.isEqualTo(ofNobody.body().replace(nobody, hidden));
 	}
 
 	@Test
@@ -57,13 +59,15 @@ class ConsentBoundaryAttacksTest extends EndToEndTest {
 		String theirs = clinic.observation(hidden, code);
 		String own = clinic.patient(unique("Own"));
 
+		String nothing = unique("nothing");
 		HttpResponse<String> smuggled = send("POST", "/fhir/Observation", "application/fhir+json", json(observationOf(own)),
 				"Authorization", "Bearer " + clinic.patientToken(own), "If-None-Exist", "_id=" + idPart(theirs));
 		HttpResponse<String> ofNothing = send("POST", "/fhir/Observation", "application/fhir+json", json(observationOf(own)),
-				"Authorization", "Bearer " + clinic.patientToken(own), "If-None-Exist", "_id=" + unique("nothing"));
+				"Authorization", "Bearer " + clinic.patientToken(own), "If-None-Exist", "_id=" + nothing);
 
 		assertThat(smuggled.statusCode()).as(smuggled.body()).isEqualTo(ofNothing.statusCode()).isNotEqualTo(200);
-		assertThat(smuggled.body()).doesNotContain("Patient/" + hidden).doesNotContain("versionId");
+		assertThat(smuggled.body()).doesNotContain("Patient/" + hidden).doesNotContain("versionId")
+				.isEqualTo(ofNothing.body().replace(nothing, idPart(theirs)));
 	}
 
 	@Test
@@ -105,13 +109,15 @@ class ConsentBoundaryAttacksTest extends EndToEndTest {
 	void aConditionalDeleteNeitherConfirmsNorDeletesAHiddenRecord() {
 		String theirs = clinic.observation(hidden, code);
 
+		String none = unique("none");
 		HttpResponse<String> matchingHidden = send("DELETE", "/fhir/Observation?code=urn:test:code%7C" + code, null, null,
 				"Authorization", "Bearer " + doctor);
-		HttpResponse<String> matchingNothing = send("DELETE", "/fhir/Observation?code=urn:test:code%7C" + unique("none"), null, null,
+		HttpResponse<String> matchingNothing = send("DELETE", "/fhir/Observation?code=urn:test:code%7C" + none, null, null,
 				"Authorization", "Bearer " + doctor);
 
 		assertThat(matchingHidden.statusCode()).as(matchingHidden.body()).isEqualTo(matchingNothing.statusCode());
-		assertThat(matchingHidden.body()).doesNotContain(idPart(theirs));
+		assertThat(matchingHidden.body()).doesNotContain(idPart(theirs))
+				.isEqualTo(matchingNothing.body().replace(none, code));
 		assertThat(get("/fhir/" + theirs).statusCode()).isEqualTo(200);
 	}
 
@@ -130,6 +136,55 @@ class ConsentBoundaryAttacksTest extends EndToEndTest {
 		assertThat(update.statusCode()).as(update.body()).isEqualTo(201);
 		Observation stillTheirs = client.read().resource(Observation.class).withId(theirsId).execute();
 		assertThat(stillTheirs.getSubject().getReference()).isEqualTo("Patient/" + hidden);
+	}
+
+	@Test
+	void aReferenceWrittenAsASearchDoesNotConfirmAHiddenPatient() {
+		String identifier = unique("mrn");
+		client.update().resource(withMrn(new Patient(), identifier).setId(hidden)).execute();
+		String nobody = unique("mrn");
+
+		HttpResponse<String> toHidden = send("POST", "/fhir/Observation", "application/fhir+json",
+				json(observationOf("?identifier=urn:test:mrn|" + identifier)), "Authorization", "Bearer " + doctor);
+		HttpResponse<String> toNobody = send("POST", "/fhir/Observation", "application/fhir+json",
+				json(observationOf("?identifier=urn:test:mrn|" + nobody)), "Authorization", "Bearer " + doctor);
+
+		assertThat(toNobody.statusCode()).as(toNobody.body()).isBetween(400, 499);
+		assertThat(toHidden.statusCode()).as(toHidden.body()).isEqualTo(toNobody.statusCode());
+		assertThat(toHidden.body()).doesNotContain(hidden)
+				.isEqualTo(toNobody.body().replace(nobody, identifier));
+	}
+
+	@Test
+	void aReferenceWrittenAsASearchInATransactionDoesNotConfirmAHiddenPatient() {
+		String identifier = unique("mrn");
+		client.update().resource(withMrn(new Patient(), identifier).setId(hidden)).execute();
+		String nobody = unique("mrn");
+
+		HttpResponse<String> toHidden = send("POST", "/fhir", "application/fhir+json",
+				json(transactionOf(observationOf("?identifier=urn:test:mrn|" + identifier))), "Authorization", "Bearer " + doctor);
+		HttpResponse<String> toNobody = send("POST", "/fhir", "application/fhir+json",
+				json(transactionOf(observationOf("?identifier=urn:test:mrn|" + nobody))), "Authorization", "Bearer " + doctor);
+
+		assertThat(toNobody.statusCode()).as(toNobody.body()).isBetween(400, 499);
+		assertThat(toHidden.statusCode()).as(toHidden.body()).isEqualTo(toNobody.statusCode());
+		assertThat(toHidden.body()).doesNotContain(hidden)
+				.isEqualTo(toNobody.body().replace(nobody, identifier));
+	}
+
+	@Test
+	void aReferenceWrittenAsASearchFindsTheVisiblePatientAmongHiddenOnes() {
+		String identifier = unique("mrn");
+		client.update().resource(withMrn(new Patient(), identifier).setId(hidden)).execute();
+		client.update().resource(withMrn(new Patient(), identifier).setId(permitted)).execute();
+
+		HttpResponse<String> created = send("POST", "/fhir/Observation", "application/fhir+json",
+				json(observationOf("?identifier=urn:test:mrn|" + identifier)), "Authorization", "Bearer " + doctor,
+				"Prefer", "return=representation");
+
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		Observation stored = FHIR.newJsonParser().parseResource(Observation.class, created.body());
+		assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + permitted);
 	}
 
 	@Test
@@ -167,13 +222,25 @@ class ConsentBoundaryAttacksTest extends EndToEndTest {
 		Observation observation = new Observation();
 		observation.setStatus(Observation.ObservationStatus.FINAL);
 		observation.getCode().addCoding(new Coding("urn:test:code", code, null));
-		observation.setSubject(new Reference("Patient/" + patient));
+		// a patient given as "?criteria" is referred to by a search, as HAPI resolves inline match URLs
+		observation.setSubject(new Reference(patient.startsWith("?") ? "Patient" + patient : "Patient/" + patient));
 		return observation;
 	}
 
 	private static Observation identified(Observation observation, String identifier) {
 		observation.addIdentifier().setSystem("urn:test:reading").setValue(identifier);
 		return observation;
+	}
+
+	private static Patient withMrn(Patient patient, String mrn) {
+		patient.addIdentifier().setSystem("urn:test:mrn").setValue(mrn);
+		return patient;
+	}
+
+	private static Bundle transactionOf(org.hl7.fhir.r4.model.Resource resource) {
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setResource(resource).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(resource.fhirType());
+		return transaction;
 	}
 
 	private static String json(org.hl7.fhir.r4.model.Resource resource) {

@@ -46,6 +46,12 @@ public final class InterceptorOrder {
 	/** Who may read and write AuditEvents, once the scope rules have let the request in. */
 	public static final int AUDIT_EVENT_ACCESS = 250;
 
+	/**
+	 * A reference written as a search that HAPI resolved to a record the caller may not see is
+	 * answered as no match before consent's write check (order {@link #CONSENT_WRITE}) would name it.
+	 */
+	public static final int SEARCH_REFERENCE_TARGETS = 90;
+
 	/** Patient consent for writes, once authentication and the SMART rules have let the request through. */
 	public static final int CONSENT_WRITE = 100;
 

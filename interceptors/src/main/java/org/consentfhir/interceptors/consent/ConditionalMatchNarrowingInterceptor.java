@@ -1,21 +1,34 @@
 package org.consentfhir.interceptors.consent;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.i18n.Msg;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.jpa.dao.BaseStorageDao;
 import ca.uhn.fhir.jpa.dao.PreVerifyConditionalMatchCriteriaRequest;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.util.OperationOutcomeUtil;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import org.consentfhir.interceptors.InterceptorOrder;
 import org.consentfhir.interceptors.auth.AccessToken;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
+import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * Conditional requests see only what the caller may read. HAPI resolves the criteria of a
@@ -29,11 +42,27 @@ import org.hl7.fhir.r4.model.Bundle;
  * is checked against the caller's own criteria, as ever). The rewriting is
  * HAPI's own way, as its {@code SearchNarrowingInterceptor} narrows conditional URLs.
  *
+ * <p>A reference written as a search ({@code "subject": {"reference": "Patient?identifier=…"}}) is
+ * a conditional match too: HAPI resolves it as the server, so a hidden match would be refused by
+ * consent with its id where no match gets HAPI's "no resources match". Before storage the search
+ * is run here: a single visible match becomes the reference ({@code Patient/7}), and no visible
+ * match, or several, gets HAPI's own error naming the search as written. A search that matched
+ * nothing here and that HAPI still resolves (a record written earlier in the same transaction, a
+ * cached match) is checked once resolved, before consent judges the write: a hidden target is
+ * answered as no match.
+ *
+ * <p>HAPI quotes the criteria it ran in its answers (a conditional create whose body does not meet
+ * them, a conditional delete that deleted nothing); every such text quotes the caller's own
+ * criteria, not the narrowed ones, so not even an error's wording tells that a hidden record matched.
+ *
  * <p>Hooks {@code SERVER_INCOMING_REQUEST_POST_PROCESSED} for a single request (HAPI binds the
  * criteria to its method before the pre-handled pointcut, so they are narrowed here, once the
  * token is verified) and {@code SERVER_INCOMING_REQUEST_PRE_HANDLED} for the entries of a
  * transaction or batch (its body is parsed by then), and
- * {@code STORAGE_PREVERIFY_CONDITIONAL_MATCH_CRITERIA}; order
+ * {@code STORAGE_PREVERIFY_CONDITIONAL_MATCH_CRITERIA}, and {@code STORAGE_PRESTORAGE_RESOURCE_CREATED/UPDATED}
+ * and, before consent's write check, {@code STORAGE_PRECOMMIT_RESOURCE_CREATED/UPDATED} for
+ * references written as searches, {@code SERVER_PRE_PROCESS_OUTGOING_EXCEPTION} and
+ * {@code SERVER_OUTGOING_RESPONSE} for the texts that quote criteria; order
  * {@link InterceptorOrder#CONDITIONAL_MATCH_NARROWING}, after authentication. A client the site
  * trusts with every record is left alone.
  */
@@ -51,6 +80,8 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 	static final String MATCHES_NOTHING = Constants.PARAM_LASTUPDATED + "=lt1001-01-01";
 
 	private static final String ORIGINALS_KEY = ConditionalMatchNarrowingInterceptor.class.getName() + ".originals";
+
+	private static final String LEFT_TO_HAPI_KEY = ConditionalMatchNarrowingInterceptor.class.getName() + ".searchReferencesLeftToHapi";
 
 	private final StoredResources stored;
 	private final CallerVisibility visibility;
@@ -168,6 +199,181 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 				criteria.setConditionalUrl(url.substring(0, url.length() - narrowed.length()) + original);
 			}
 		});
+	}
+
+	/** A resource about to be created: its references written as searches resolve to what the caller may see. */
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void storagePrestorageResourceCreated(IBaseResource resource, RequestDetails request) {
+		resolveSearchReferences(request, resource);
+	}
+
+	/** A resource about to be updated (or patched): as for a create. */
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void storagePrestorageResourceUpdated(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+		resolveSearchReferences(request, newResource);
+	}
+
+	/** Searches left to HAPI, now resolved: checked before consent's write check would name a hidden target. */
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = InterceptorOrder.SEARCH_REFERENCE_TARGETS)
+	public void storagePrecommitResourceCreated(IBaseResource resource, RequestDetails request) {
+		checkTargetsResolvedByHapi(request);
+	}
+
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = InterceptorOrder.SEARCH_REFERENCE_TARGETS)
+	public void storagePrecommitResourceUpdated(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+		checkTargetsResolvedByHapi(request);
+	}
+
+	private void resolveSearchReferences(RequestDetails request, IBaseResource resource) {
+		if (request == null || request.getUserData().get(AccessToken.USER_DATA_KEY) == null || visibility.seesEverything(request)) {
+			return;
+		}
+		FhirContext fhir = request.getFhirContext();
+		for (IBaseReference reference : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, IBaseReference.class)) {
+			String written = reference.getReferenceElement().getValue();
+			SearchReference search = written == null ? null : SearchReference.of(written);
+			if (search == null || fhir.getResourceTypes().stream().noneMatch(search.type()::equals)) {
+				continue; // not a search, or one HAPI refuses with its own error
+			}
+			List<IBaseResource> matches = stored.matching(search.type(), search.query(), MATCHES_LOOKED_AT);
+			if (matches == null) {
+				continue;
+			}
+			if (matches.isEmpty()) {
+				leftToHapi(request).add(new LeftToHapi(reference, written));
+				continue;
+			}
+			List<IBaseResource> visible = matches.stream().filter(match -> visibility.canSee(request, match)).toList();
+			if (visible.size() == matches.size() && matches.size() < MATCHES_LOOKED_AT) {
+				continue; // HAPI finds what the caller sees
+			}
+			if (visible.isEmpty()) {
+				throw noMatch(fhir, written);
+			}
+			if (visible.size() > 1) {
+				throw new PreconditionFailedException(Msg.code(1092) + fhir.getLocalizer()
+						.getMessage(TransactionDetails.class, "invalidMatchUrlMultipleMatches", written));
+			}
+			reference.setReference(search.type() + "/" + visible.get(0).getIdElement().getIdPart());
+		}
+	}
+
+	private void checkTargetsResolvedByHapi(RequestDetails request) {
+		if (request == null) {
+			return;
+		}
+		@SuppressWarnings("unchecked")
+		List<LeftToHapi> pending = (List<LeftToHapi>) request.getUserData().remove(LEFT_TO_HAPI_KEY);
+		if (pending == null) {
+			return;
+		}
+		for (LeftToHapi left : pending) {
+			IIdType target = left.reference().getReferenceElement();
+			if (target.getValue() == null || target.getValue().contains("?") || !target.hasResourceType() || !target.hasIdPart()) {
+				continue;
+			}
+			Optional<IBaseResource> stored = this.stored.read(target.toUnqualifiedVersionless());
+			if (stored.isEmpty() || !visibility.canSee(request, stored.get())) {
+				throw noMatch(request.getFhirContext(), left.written());
+			}
+		}
+	}
+
+	/** HAPI's own answer to a reference whose search matches nothing, naming the search as written. */
+	private static ResourceNotFoundException noMatch(FhirContext fhir, String written) {
+		return new ResourceNotFoundException(Msg.code(1091) + fhir.getLocalizer()
+				.getMessage(BaseStorageDao.class, "invalidMatchUrlNoMatches", written));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<LeftToHapi> leftToHapi(RequestDetails request) {
+		return (List<LeftToHapi>) request.getUserData().computeIfAbsent(LEFT_TO_HAPI_KEY, k -> new ArrayList<LeftToHapi>());
+	}
+
+	/** A reference written as a search that matched nothing here, and what it said. */
+	private record LeftToHapi(IBaseReference reference, String written) {}
+
+	/**
+	 * A reference written as a search, read as HAPI reads it: the resource type is the path
+	 * segment before the {@code ?} ({@code Patient?a=b}, {@code Patient/?a=b}, {@code http://x/fhir/Patient?a=b}).
+	 */
+	record SearchReference(String type, String query) {
+
+		static SearchReference of(String reference) {
+			int question = reference.indexOf('?');
+			if (question <= 0 || question == reference.length() - 1) {
+				return null;
+			}
+			String path = reference.substring(0, question);
+			if (path.endsWith("/")) {
+				path = path.substring(0, path.length() - 1);
+			}
+			String type = path.substring(path.lastIndexOf('/') + 1);
+			return type.isEmpty() ? null : new SearchReference(type, reference.substring(question + 1));
+		}
+	}
+
+	/** An error quoting narrowed criteria quotes the caller's own instead. */
+	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+	public BaseServerResponseException serverPreProcessOutgoingException(RequestDetails request, Throwable exception) {
+		Map<String, String> originals = originalsIfAny(request);
+		if (originals != null && exception instanceof BaseServerResponseException error) {
+			if (error.getOperationOutcome() instanceof OperationOutcome outcome) {
+				quoteAsWritten(outcome, originals);
+			} else if (error.getOperationOutcome() == null && error.getMessage() != null) {
+				OperationOutcome outcome = new OperationOutcome();
+				OperationOutcomeUtil.addIssue(request.getFhirContext(), outcome, "error", asWritten(error.getMessage(), originals), null, "processing");
+				error.setOperationOutcome(outcome);
+			}
+		}
+		return null; // the exception itself stays, for the hooks after this one
+	}
+
+	/** An outcome (a conditional delete's) or a batch's entry outcomes quoting narrowed criteria quote the caller's own. */
+	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+	public void serverOutgoingResponse(RequestDetails request, ResponseDetails response) {
+		Map<String, String> originals = originalsIfAny(request);
+		if (originals == null) {
+			return;
+		}
+		if (response.getResponseResource() instanceof OperationOutcome outcome) {
+			quoteAsWritten(outcome, originals);
+		} else if (response.getResponseResource() instanceof Bundle bundle) {
+			for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+				if (entry.getResponse().getOutcome() instanceof OperationOutcome outcome) {
+					quoteAsWritten(outcome, originals);
+				}
+				if (entry.getResource() instanceof OperationOutcome outcome) {
+					quoteAsWritten(outcome, originals);
+				}
+			}
+		}
+	}
+
+	private static void quoteAsWritten(OperationOutcome outcome, Map<String, String> originals) {
+		for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+			if (issue.hasDiagnostics()) {
+				issue.setDiagnostics(asWritten(issue.getDiagnostics(), originals));
+			}
+			if (issue.getDetails().hasText()) {
+				issue.getDetails().setText(asWritten(issue.getDetails().getText(), originals));
+			}
+		}
+	}
+
+	/** The text with each narrowed query, as written or URL-encoded, replaced by the caller's own. */
+	private static String asWritten(String text, Map<String, String> originals) {
+		String result = text;
+		for (Map.Entry<String, String> narrowed : originals.entrySet()) {
+			result = result.replace(narrowed.getKey(), narrowed.getValue());
+		}
+		return result;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, String> originalsIfAny(RequestDetails request) {
+		Map<String, String> originals = request == null ? null : (Map<String, String>) request.getUserData().get(ORIGINALS_KEY);
+		return originals == null || originals.isEmpty() ? null : originals;
 	}
 
 	@SuppressWarnings("unchecked")
