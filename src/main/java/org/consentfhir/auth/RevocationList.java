@@ -52,7 +52,7 @@ public class RevocationList implements RevokedTokens {
 	@Override
 	public Optional<String> refusal(Candidate token) {
 		Snapshot current = current();
-		if (current.tokens().contains(token.tokenHash())) {
+		if (token.tokenHash() != null && current.tokens().contains(token.tokenHash())) {
 			return Optional.of("The token has been revoked");
 		}
 		if (issuedBy(token.issuedAt(), revokedAt(current.subjects(), token.subject()))) {

@@ -9,8 +9,12 @@ import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import ca.uhn.fhir.jpa.subscription.submit.interceptor.SubscriptionMatcherInterceptor;
 import ca.uhn.fhir.jpa.subscription.submit.interceptor.SynchronousSubscriptionMatcherInterceptor;
-import org.consentfhir.interceptors.consent.ConsentCallers;
-import org.consentfhir.interceptors.consent.ConsentGate;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.consentfhir.auth.AuthProperties;
+import org.consentfhir.auth.RevocationList;
+import org.consentfhir.interceptors.auth.RevokedTokens;
+import org.consentfhir.interceptors.consent.CallerVisibility;
 import org.consentfhir.interceptors.subscription.ChannelHeaderPolicy;
 import org.consentfhir.interceptors.subscription.EndpointPolicy;
 import org.consentfhir.interceptors.subscription.NotificationOnlySubscriptionInterceptor;
@@ -19,6 +23,7 @@ import org.consentfhir.interceptors.subscription.SubscriptionWriteInterceptor;
 import org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -81,9 +86,11 @@ public class SubscriptionConfig {
 	}
 
 	@Bean
-	SubscriptionDeliveryInterceptor subscriptionDeliveryInterceptor(FhirContext fhir, EndpointPolicy endpoints, ConsentCallers callers,
-			ConsentGate gate, IInterceptorService storageInterceptors) {
-		SubscriptionDeliveryInterceptor interceptor = new SubscriptionDeliveryInterceptor(fhir, endpoints, callers, gate);
+	SubscriptionDeliveryInterceptor subscriptionDeliveryInterceptor(FhirContext fhir, EndpointPolicy endpoints, CallerVisibility visibility,
+			ObjectProvider<RevocationList> revocations, AuthProperties auth, IInterceptorService storageInterceptors) {
+		SubscriptionDeliveryInterceptor interceptor = new SubscriptionDeliveryInterceptor(fhir, endpoints, visibility,
+				Optional.<RevokedTokens>ofNullable(revocations.getIfAvailable()).orElse(RevokedTokens.NONE),
+				auth.trustedIssuers().stream().map(AuthProperties.Issuer::issuer).collect(Collectors.toSet()));
 		storageInterceptors.registerInterceptor(interceptor);
 		return interceptor;
 	}

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
 import org.consentfhir.testsupport.Clinic;
 import org.consentfhir.testsupport.EndToEndTest;
+import org.consentfhir.testsupport.OAuth;
 import org.consentfhir.testsupport.TestIssuer;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.StringType;
@@ -109,6 +110,65 @@ class SubscriptionAttacksTest extends EndToEndTest {
 			assertThat(systemHook.poll(30, TimeUnit.SECONDS)).as("the trusted client hears of both").isNotNull();
 			assertThat(doctorHook.poll(30, TimeUnit.SECONDS)).as("the doctor hears of their patient's record").isNotNull();
 			assertThat(doctorHook.poll(3, TimeUnit.SECONDS)).as("and not of the stranger's").isNull();
+		} finally {
+			receiver.stop(0);
+		}
+	}
+
+	@Test
+	void notifiesNoSubscriberWhoseScopesDoNotReadTheRecord() throws Exception {
+		String own = clinic.patient(unique("Own"));
+		clinic.permit(own, clinic.organization, PurposeOfUse.TREAT);
+		String code = unique("code");
+		String subscriptionsOnly = clinic.userToken(clinic.doctor, "doctor", "user/Subscription.cruds user/Patient.rs");
+		BlockingQueue<String> readerHook = new LinkedBlockingQueue<>();
+		BlockingQueue<String> narrowHook = new LinkedBlockingQueue<>();
+		HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		receiver.createContext("/reader", exchange -> record(readerHook, exchange));
+		receiver.createContext("/narrow", exchange -> record(narrowHook, exchange));
+		receiver.start();
+		try {
+			String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+			awaitActive(created(post(subscription(base + "/reader", "Observation?code=urn:test:code|" + code), doctorToken)));
+			awaitActive(created(post(subscription(base + "/narrow", "Observation?code=urn:test:code|" + code), subscriptionsOnly)));
+
+			clinic.observation(own, code);
+
+			assertThat(readerHook.poll(30, TimeUnit.SECONDS)).as("a subscriber whose scopes read Observations hears").isNotNull();
+			assertThat(narrowHook.poll(3, TimeUnit.SECONDS)).as("one whose scopes do not, does not").isNull();
+		} finally {
+			receiver.stop(0);
+		}
+	}
+
+	@Test
+	void notifiesNoSubscriberDisabledSinceSubscribing() throws Exception {
+		String own = clinic.patient(unique("Own"));
+		clinic.permit(own, clinic.organization, PurposeOfUse.TREAT);
+		String code = unique("code");
+		OAuth oauth = new OAuth(url(""));
+		String username = unique("subscriber");
+		String password = oauth.createUser(username, "doctor", clinic.doctor);
+		String builtinToken = oauth.password(username, password, "user/*.cruds").text("access_token");
+		BlockingQueue<String> userHook = new LinkedBlockingQueue<>();
+		BlockingQueue<String> controlHook = new LinkedBlockingQueue<>();
+		HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		receiver.createContext("/user", exchange -> record(userHook, exchange));
+		receiver.createContext("/control", exchange -> record(controlHook, exchange));
+		receiver.start();
+		try {
+			String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+			awaitActive(created(post(subscription(base + "/user", "Observation?code=urn:test:code|" + code), builtinToken)));
+			awaitActive(created(post(subscription(base + "/control", "Observation?code=urn:test:code|" + code), doctorToken)));
+			clinic.observation(own, code);
+			assertThat(userHook.poll(30, TimeUnit.SECONDS)).as("the user hears while enabled").isNotNull();
+			assertThat(controlHook.poll(30, TimeUnit.SECONDS)).isNotNull();
+
+			assertThat(oauth.json("POST", "/admin/users/" + username + "/disable", oauth.adminToken(), null).status()).isEqualTo(200);
+			clinic.observation(own, code);
+
+			assertThat(controlHook.poll(30, TimeUnit.SECONDS)).as("the second record is notified").isNotNull();
+			assertThat(userHook.poll(3, TimeUnit.SECONDS)).as("but not to the disabled user").isNull();
 		} finally {
 			receiver.stop(0);
 		}

@@ -21,7 +21,8 @@ public interface RevokedTokens {
 	/**
 	 * What the list is checked against.
 	 *
-	 * @param tokenHash {@link #hash} of the compact token
+	 * @param tokenHash {@link #hash} of the compact token, or null when no one token is in question
+	 *                  (a Subscription's subscriber: its user and client only)
 	 * @param issuedAt the token's {@code iat}, or null if it has none (then it is older than any revocation)
 	 */
 	record Candidate(String tokenHash, String subject, String clientId, Instant issuedAt) {}

@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -69,7 +70,7 @@ public class SubscriptionWriteInterceptor {
 		}
 		AccessToken token = request == null ? null : (AccessToken) request.getUserData().get(AccessToken.USER_DATA_KEY);
 		if (token != null) {
-			Subscriber.of(token).stampOn(subscription);
+			Subscriber.of(token, Instant.now()).stampOn(subscription);
 		} else {
 			Subscriber.removeFrom(subscription);
 			if (previous != null) {

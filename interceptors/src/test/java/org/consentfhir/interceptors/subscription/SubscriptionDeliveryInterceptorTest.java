@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.consentfhir.interceptors.auth.RevokedTokens;
+import org.consentfhir.interceptors.consent.CallerVisibility;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.consent.ConsentDecider;
 import org.consentfhir.interceptors.consent.ConsentGate;
@@ -37,10 +39,24 @@ class SubscriptionDeliveryInterceptorTest {
 			return Set.of();
 		}
 	};
+	private final Set<String> removedClients = new java.util.HashSet<>();
+	private final RevokedTokens revoked = token -> removedClients.contains(token.clientId())
+			? java.util.Optional.of("The token's client has been removed since it was issued") : java.util.Optional.empty();
 	private final SubscriptionDeliveryInterceptor delivery = new SubscriptionDeliveryInterceptor(FHIR,
 			new EndpointPolicy(List.of(), host -> new InetAddress[] {InetAddress.getByName(dns.get())}),
-			new ConsentCallers(noConsents, Set.of("trusted-app"), Set.of()),
-			new ConsentGate(FHIR, new ConsentDecider(DefaultConsentPolicy.OPT_IN), noConsents, Clock.systemUTC()));
+			new CallerVisibility(FHIR, new ConsentCallers(noConsents, Set.of("trusted-app"), Set.of()),
+					new ConsentGate(FHIR, new ConsentDecider(DefaultConsentPolicy.OPT_IN), noConsents, Clock.systemUTC())),
+			revoked, Set.of("https://idp.example.org"));
+
+	@Test
+	void withholdsEveryNotificationOfASubscriberRevokedSinceWritingIt() {
+		CanonicalSubscription subscription = subscriptionOf("trusted-app");
+		assertThat(delivery.subscriptionBeforeRestHookDelivery(subscription, matched())).isTrue();
+
+		removedClients.add("trusted-app");
+
+		assertThat(delivery.subscriptionBeforeRestHookDelivery(subscription, matched())).isFalse();
+	}
 
 	@Test
 	void withholdsANotificationOnceTheEndpointsHostResolvesToAnInternalAddress() {
