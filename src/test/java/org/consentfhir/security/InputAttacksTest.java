@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.consentfhir.testsupport.EndToEndTest;
@@ -25,14 +23,16 @@ class InputAttacksTest extends EndToEndTest {
 
 	@Test
 	void refusesANumberWithAHugeExponentBeforeParsingIt() {
-		Instant start = Instant.now();
-
 		assertRefused(send("POST", "/fhir/Observation", JSON, observationJson("1e99999")));
 		assertRefused(send("POST", "/fhir/Observation", JSON, observationJson("-2.5E-99999")));
 		assertRefused(send("POST", "/fhir/Observation", JSON, observationJson("\"1e99999\"")));
 		assertRefused(send("POST", "/fhir/Observation", XML, observationXml("1e99999")));
+		// the same number hidden from a scanner of raw bytes: escapes, references, spacing, other digits
+		assertRefusedSaying(send("POST", "/fhir/Observation", JSON, observationJson("\"\\u0031e99999\"")), "exponent");
+		assertRefusedSaying(send("POST", "/fhir/Observation", JSON, observationJson("\"\u0661e99999\"")), "exponent");
+		assertRefusedSaying(send("POST", "/fhir/Observation", XML, observationXml("1&#101;99999")), "exponent");
+		assertRefusedSaying(send("POST", "/fhir/Observation", XML, observationXml("1e99999").replace("value value=", "value value = ")), "exponent");
 
-		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(5));
 		assertThat(send("POST", "/fhir/Observation", JSON, observationJson("6.02e23")).statusCode()).isEqualTo(201);
 		assertThat(send("POST", "/fhir/Observation", XML, observationXml("98.6")).statusCode()).isEqualTo(201);
 	}

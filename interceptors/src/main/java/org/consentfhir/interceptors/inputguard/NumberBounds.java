@@ -11,7 +11,8 @@ import java.util.Optional;
  * asks servers to keep, room for any honest value) and an exponent of at most {@value #MAX_EXPONENT}
  * either way (10^100 is beyond any measured quantity; its plain form is a few hundred bytes).
  *
- * <p>Applies to a JSON number, and to a JSON string or XML {@code value} attribute that is written as
+ * <p>Digits are any the JDK's decimal parser reads as digits (Unicode decimal digits, not only ASCII).
+ * Applies to a JSON number, and to a JSON string or XML {@code value} attribute that is written as
  * a number (HAPI accepts a decimal in either form); text that is not a number is no concern of this.
  * Quoted text of digits only may be an identifier rather than a decimal, so it may have up to
  * {@value #MAX_QUOTED_INTEGER_DIGITS} digits: still microseconds to parse, where five million digits
@@ -26,22 +27,33 @@ final class NumberBounds {
 	private NumberBounds() {}
 
 	/**
+	 * @param text   the number's text, decoded: JSON escapes and XML character references already
+	 *               replaced by what they stand for (a parser reads {@code \u0031e9} and {@code &#49;e9} as {@code 1e9})
 	 * @param quoted whether the text is a JSON string or an XML attribute rather than a JSON number
-	 * @return the problem with the number in {@code text[from, to)}, or empty when it is within bounds or no number
+	 * @return the problem with the number in {@code text}, or empty when it is within bounds or no number
 	 */
-	static Optional<String> problemIn(byte[] text, int from, int to, boolean quoted) {
+	static Optional<String> problemIn(CharSequence text, boolean quoted) {
+		int from = 0;
+		int to = text.length();
+		// surrounding whitespace: a parser that trims would still read the number
+		while (from < to && Character.isWhitespace(text.charAt(from))) {
+			from++;
+		}
+		while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+			to--;
+		}
 		int i = from;
 		boolean plain = quoted;
-		if (i < to && (text[i] == '-' || text[i] == '+')) {
+		if (i < to && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
 			i++;
 			plain = false;
 		}
 		int digits = 0;
 		boolean dot = false;
-		for (; i < to && text[i] != 'e' && text[i] != 'E'; i++) {
-			if (isDigit(text[i])) {
+		for (; i < to && text.charAt(i) != 'e' && text.charAt(i) != 'E'; i++) {
+			if (Character.isDigit(text.charAt(i))) {
 				digits++;
-			} else if (text[i] == '.' && !dot) {
+			} else if (text.charAt(i) == '.' && !dot) {
 				dot = true;
 				plain = false;
 			} else {
@@ -54,7 +66,7 @@ final class NumberBounds {
 		if (i < to) {
 			plain = false;
 			i++;
-			if (i < to && (text[i] == '-' || text[i] == '+')) {
+			if (i < to && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
 				i++;
 			}
 			if (i == to) {
@@ -62,10 +74,11 @@ final class NumberBounds {
 			}
 			long exponent = 0;
 			for (; i < to; i++) {
-				if (!isDigit(text[i])) {
+				int digit = Character.digit(text.charAt(i), 10);
+				if (digit < 0) {
 					return Optional.empty();
 				}
-				exponent = Math.min(exponent * 10 + (text[i] - '0'), Integer.MAX_VALUE);
+				exponent = Math.min(exponent * 10 + digit, Integer.MAX_VALUE);
 			}
 			if (exponent > MAX_EXPONENT) {
 				return Optional.of("a number with an exponent beyond " + MAX_EXPONENT + " either way");
@@ -78,7 +91,28 @@ final class NumberBounds {
 		return Optional.empty();
 	}
 
-	private static boolean isDigit(byte b) {
-		return b >= '0' && b <= '9';
+	/** The ASCII bytes {@code text[from, to)} as characters, without copying. */
+	static CharSequence ascii(byte[] text, int from, int to) {
+		return new CharSequence() {
+			@Override
+			public int length() {
+				return to - from;
+			}
+
+			@Override
+			public char charAt(int index) {
+				return (char) (text[from + index] & 0xff);
+			}
+
+			@Override
+			public CharSequence subSequence(int start, int end) {
+				return ascii(text, from + start, from + end);
+			}
+
+			@Override
+			public String toString() {
+				return new String(text, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+			}
+		};
 	}
 }

@@ -60,4 +60,29 @@ class RequestBodyShapeTest {
 		assertThat(RequestBodyShape.problemInXml(bytes("<Observation><value value=\"98.6\"/><code value=\"e1e999999\"/></Observation>"), 10))
 				.isEmpty();
 	}
+
+	@Test
+	void refusesJsonNumbersHiddenInEscapesOrWrittenInOtherDigits() {
+		assertThat(RequestBodyShape.problemInJson(bytes("{\"v\":\"\\u0031e999999\"}"), 10)).isPresent();
+		assertThat(RequestBodyShape.problemInJson(bytes("{\"v\":\"1\\u0065999999\"}"), 10)).isPresent();
+		assertThat(RequestBodyShape.problemInJson(bytes("{\"v\":\"\u0661e999999\"}"), 10)).as("Arabic-Indic one").isPresent();
+		assertThat(RequestBodyShape.problemInJson(bytes("{\"v\":\" 1e999999 \"}"), 10)).as("padded").isPresent();
+		assertThat(RequestBodyShape.problemInJson(bytes("{\"v\":\"\\u0037".repeat(1) + "\\u0037".repeat(1500) + "\"}"), 10)).isPresent();
+
+		assertThat(RequestBodyShape.problemInJson(bytes("{\"div\":\"<p class=\\\"x\\\">1e999</p>\",\"t\":\"caf\u00e9 \\u00e9\"}"), 10))
+				.isEmpty();
+	}
+
+	@Test
+	void refusesXmlNumbersHiddenByReferencesOrSpacing() {
+		assertThat(RequestBodyShape.problemInXml(bytes("<Observation><value value = \"1e99999\"/></Observation>"), 10)).isPresent();
+		assertThat(RequestBodyShape.problemInXml(bytes("<Observation><value\n\tvalue=\n'1e99999'/></Observation>"), 10)).isPresent();
+		assertThat(RequestBodyShape.problemInXml(bytes("<Observation><value value=\"1&#101;99999\"/></Observation>"), 10)).isPresent();
+		assertThat(RequestBodyShape.problemInXml(bytes("<Observation><value value=\"&#x31;e99999\"/></Observation>"), 10)).isPresent();
+		assertThat(RequestBodyShape.problemInXml(bytes("<Observation><value id=\"a>b\" value=\"1e99999\"/></Observation>"), 10))
+				.as("a > inside another attribute").isPresent();
+
+		assertThat(RequestBodyShape.problemInXml(bytes("<Observation><code value=\"a &amp; b &#101;\"/><value value = '98.6'/></Observation>"), 10))
+				.isEmpty();
+	}
 }
