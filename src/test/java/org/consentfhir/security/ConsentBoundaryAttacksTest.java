@@ -188,6 +188,19 @@ class ConsentBoundaryAttacksTest extends EndToEndTest {
 	}
 
 	@Test
+	void theConsentsOfAHiddenPatientAreHiddenAsTheirRecordsAre() {
+		String theirs = clinic.deny(hidden, clinic.organization);
+		String registrar = clinic.userToken(clinic.nurse, "registrar", "user/Consent.rs");
+
+		assertThat(getWithToken("/fhir/" + theirs, doctor).statusCode()).isEqualTo(403);
+		HttpResponse<String> searched = getWithToken("/fhir/Consent?patient=" + hidden, doctor);
+		assertThat(bundle(searched).getEntry()).isEmpty();
+		assertThat(searched.body()).doesNotContain(idPart(theirs));
+		assertThat(bundle(getWithToken("/fhir/Consent?patient=" + permitted, doctor)).getEntry()).as("the permitting one").hasSize(1);
+		assertThat(getWithToken("/fhir/" + theirs, registrar).statusCode()).as("the registration desk reads every Consent").isEqualTo(200);
+	}
+
+	@Test
 	void pagingDoesNotCountHiddenRecords() {
 		for (int i = 0; i < 3; i++) {
 			clinic.observation(hidden, code);

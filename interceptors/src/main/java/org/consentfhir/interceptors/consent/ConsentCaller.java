@@ -41,6 +41,11 @@ public record ConsentCaller(
 		return role == Role.AUDITOR;
 	}
 
+	/** The registration desk's role: records and revokes Consents, so reads every one. */
+	public boolean readsEveryConsent() {
+		return role == Role.REGISTRAR;
+	}
+
 	public boolean breaksGlassForThisRequest() {
 		return purpose == PurposeOfUse.BTG && breakGlassReason != null;
 	}

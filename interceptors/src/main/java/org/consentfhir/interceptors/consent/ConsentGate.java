@@ -9,9 +9,11 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * One consent check for one resource and one caller: every patient whose record the resource is in
- * must permit it (the first denial decides). Resources that are nobody's record, and Consents
- * themselves (the policy, governed by SMART scopes), pass. Each denial and each break-glass permit
- * is noted in the request's {@link ConsentDecisionLog} for the audit trail.
+ * must permit it (the first denial decides). Resources that are nobody's record pass. A Consent is
+ * read as a record of its patient (it names the patient and whom they let in), except by the
+ * registration desk, which records and revokes Consents ({@link ConsentCaller#readsEveryConsent()});
+ * who may write one is {@link ConsentAuthorship}'s rule, not this. Each denial and each break-glass
+ * permit is noted in the request's {@link ConsentDecisionLog} for the audit trail.
  */
 public final class ConsentGate {
 
@@ -29,22 +31,30 @@ public final class ConsentGate {
 		this.clock = clock;
 	}
 
-	/** The deciding denial, or null when the caller may have this resource. */
+	/** The deciding denial, or null when the caller may have this stored resource. */
 	public ConsentDecision denialFor(ConsentCaller caller, IBaseResource resource, RequestDetails request) {
 		String type = fhir.getResourceType(resource);
-		if ("Consent".equals(type)) {
+		if ("Consent".equals(type) && caller != null && caller.readsEveryConsent()) {
 			return null;
 		}
-		return denialFor(caller, type, compartment.ownersOf(resource), resource, request);
+		return firstDenial(caller, type, compartment.ownersOf(resource), resource, request);
 	}
 
-	/** As above, for a resource of this type in these patients' records (a write not yet stored). */
+	/**
+	 * The deciding denial for writing a resource of this type in these patients' records, or null.
+	 * A Consent's writer is judged by {@link ConsentAuthorship} instead.
+	 */
 	public ConsentDecision denialFor(
+			ConsentCaller caller, String type, List<String> patients, IBaseResource resource, RequestDetails request) {
+		return "Consent".equals(type) && caller != null ? null : firstDenial(caller, type, patients, resource, request);
+	}
+
+	private ConsentDecision firstDenial(
 			ConsentCaller caller, String type, List<String> patients, IBaseResource resource, RequestDetails request) {
 		if (caller == null) {
 			return patients.isEmpty() ? null : ConsentDecision.deny(null, "the request has no verified caller");
 		}
-		if (caller.trusted() || "Consent".equals(type) || "AuditEvent".equals(type) && caller.auditor()) {
+		if (caller.trusted() || "AuditEvent".equals(type) && caller.auditor()) {
 			return null; // the auditor reads the trail of every record; who may do so is AuditEventAccessInterceptor's rule
 		}
 		for (String patient : patients) {
