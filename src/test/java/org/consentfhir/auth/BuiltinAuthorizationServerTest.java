@@ -67,6 +67,31 @@ class BuiltinAuthorizationServerTest extends EndToEndTest {
 	}
 
 	@Test
+	void administratorsChangesToUsersAndClientsAreAudited() {
+		String username = unique("adm");
+		oauth.createUser(username, "nurse", null);
+		assertThat(oauth.json("POST", "/admin/users/" + username + "/disable", oauth.adminToken(), null).status()).isEqualTo(200);
+		String registrationToken = oauth.clientCredentials(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "client.create").text("access_token");
+		OAuth.Reply registered = oauth.json("POST", "/connect/register", registrationToken, """
+				{"client_name":"Short-lived","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic",
+				 "scope":"system/Practitioner.rs","redirect_uris":["https://unused.example"]}""");
+		String clientId = registered.text("client_id");
+		assertThat(oauth.json("DELETE", "/admin/clients/" + clientId, oauth.adminToken(), null).status()).isEqualTo(204);
+
+		java.util.List<org.hl7.fhir.r4.model.AuditEvent> changes = client.search()
+				.byUrl("AuditEvent?type=http://dicom.nema.org/resources/ontology/DCM|110137&_count=500")
+				.returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry().stream()
+				.map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+				.filter(e -> java.util.Set.of(username, clientId).contains(e.getEntityFirstRep().getWhat().getIdentifier().getValue()))
+				.toList();
+
+		assertThat(changes).extracting(org.hl7.fhir.r4.model.AuditEvent::getOutcomeDesc)
+				.containsExactlyInAnyOrder("user created with role nurse", "user disabled, and their tokens and sessions ended",
+						"client removed, and its tokens revoked");
+		assertThat(changes).allSatisfy(e -> assertThat(e.getAgentFirstRep().getWho().getIdentifier().getValue()).isEqualTo(ADMIN_CLIENT_ID));
+	}
+
+	@Test
 	void signInsSuccessesFailuresAndLockoutsAreAudited() {
 		String username = unique("aud");
 		String password = oauth.createUser(username, "nurse", null);

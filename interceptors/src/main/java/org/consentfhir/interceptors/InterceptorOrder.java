@@ -40,11 +40,14 @@ public final class InterceptorOrder {
 	 */
 	public static final int CONDITIONAL_MATCH_NARROWING = 250;
 
-	/** The stored target of an operation HAPI's consent interceptor skips ($meta) is checked as a read, after the scope rules. */
-	public static final int OPERATION_TARGET_CONSENT = 250;
+	/**
+	 * The stored target of an operation HAPI's consent interceptor skips ($meta) is checked as a read,
+	 * after the scope rules and after a conditional request's criteria are narrowed.
+	 */
+	public static final int OPERATION_TARGET_CONSENT = 260;
 
 	/** Who may read and write AuditEvents, once the scope rules have let the request in. */
-	public static final int AUDIT_EVENT_ACCESS = 250;
+	public static final int AUDIT_EVENT_ACCESS = 270;
 
 	/**
 	 * A reference written as a search that HAPI resolved to a record the caller may not see is

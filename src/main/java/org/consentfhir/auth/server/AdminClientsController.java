@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.consentfhir.auth.AuthProperties;
 import org.consentfhir.auth.RevocationList;
 import org.consentfhir.interceptors.auth.AccessToken;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -31,9 +32,11 @@ class AdminClientsController {
 	private final AdminTokens tokens;
 	private final RevocationList revocations;
 	private final String adminClientId;
+	private final AdminAudit audit;
 
 	AdminClientsController(AuthorizationServerConfig.AuthSchema schema, AdminTokens tokens, RevocationList revocations,
-			AuthProperties auth) {
+			AuthProperties auth, AdminAudit audit) {
+		this.audit = audit;
 		this.schema = schema;
 		this.tokens = tokens;
 		this.revocations = revocations;
@@ -51,6 +54,7 @@ class AdminClientsController {
 		}
 		revocations.revokeClient(clientId);
 		log.info("Client {} removed, and its tokens revoked, by {}", clientId, admin.describe());
+		audit.clientChanged(admin, AuditEvent.AuditEventAction.D, clientId, "client removed, and its tokens revoked");
 		return ResponseEntity.noContent().build();
 	}
 }

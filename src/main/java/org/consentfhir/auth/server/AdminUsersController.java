@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.consentfhir.auth.RevocationList;
 import org.consentfhir.interceptors.auth.AccessToken;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.consentfhir.interceptors.auth.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,12 @@ class AdminUsersController {
 	private final PasswordEncoder encoder;
 	private final AdminTokens tokens;
 	private final RevocationList revocations;
+	private final AdminAudit audit;
 
-	AdminUsersController(UserAccounts accounts, PasswordEncoder encoder, AdminTokens tokens, RevocationList revocations) {
+	AdminUsersController(UserAccounts accounts, PasswordEncoder encoder, AdminTokens tokens, RevocationList revocations,
+			AdminAudit audit) {
 		this.revocations = revocations;
+		this.audit = audit;
 		this.accounts = accounts;
 		this.encoder = encoder;
 		this.tokens = tokens;
@@ -77,6 +81,7 @@ class AdminUsersController {
 			throw new Problem(HttpStatus.CONFLICT, "a user named " + user.username() + " exists");
 		}
 		log.info("User {} ({}) created by {}", user.username(), role.id(), admin.describe());
+		audit.userChanged(admin, AuditEvent.AuditEventAction.C, user.username(), "user created with role " + role.id());
 		return ResponseEntity.created(URI.create("/admin/users/" + user.username())).body(view(accounts.find(user.username()).orElseThrow()));
 	}
 
@@ -104,6 +109,7 @@ class AdminUsersController {
 			throw new Problem(HttpStatus.NOT_FOUND, "no user named " + username);
 		}
 		log.info("Password of {} reset by {}", username, admin.describe());
+		audit.userChanged(admin, AuditEvent.AuditEventAction.U, username, "password reset");
 		return view(accounts.find(username).orElseThrow());
 	}
 
@@ -116,6 +122,8 @@ class AdminUsersController {
 			revocations.revokeSubject(username); // their tokens and sessions end now, on every node
 		}
 		log.info("User {} {} by {}", username, enabled ? "enabled" : "disabled", admin.describe());
+		audit.userChanged(admin, AuditEvent.AuditEventAction.U, username,
+				enabled ? "user enabled" : "user disabled, and their tokens and sessions ended");
 		return view(accounts.find(username).orElseThrow());
 	}
 

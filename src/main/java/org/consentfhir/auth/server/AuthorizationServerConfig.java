@@ -159,6 +159,11 @@ public class AuthorizationServerConfig {
 	}
 
 	@Bean
+	AdminAudit adminAudit(ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink auditSink) {
+		return new AdminAudit(auditSink);
+	}
+
+	@Bean
 	SigningKeys signingKeys(StorageProperties storage, AuthProperties auth) {
 		return SigningKeys.loadOrCreate(
 				Path.of(storage.dataDir(), "auth", "signing-keys.json"), auth.builtinServer().keyRotation(), Clock.systemUTC());

@@ -58,9 +58,11 @@ class DeviceClientsController {
 	private final AdminTokens tokens;
 	private final DaoRegistry daos;
 	private final TokenSettings tokenSettings;
+	private final AdminAudit audit;
 
 	DeviceClientsController(RegisteredClientRepository clients, PasswordEncoder encoder, AdminTokens tokens, DaoRegistry daos,
-			org.consentfhir.auth.AuthProperties auth) {
+			org.consentfhir.auth.AuthProperties auth, AdminAudit audit) {
+		this.audit = audit;
 		this.clients = clients;
 		this.encoder = encoder;
 		this.tokens = tokens;
@@ -108,6 +110,7 @@ class DeviceClientsController {
 		}
 		clients.save(client.clientSettings(settings.build()).build());
 		log.info("OAuth client {} registered for Device/{} by {}", clientId, id, admin.describe());
+		audit.clientChanged(admin, org.hl7.fhir.r4.model.AuditEvent.AuditEventAction.C, clientId, "client registered for Device/" + id);
 		return ResponseEntity.status(HttpStatus.CREATED).body(answer);
 	}
 

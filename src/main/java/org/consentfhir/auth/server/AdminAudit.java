@@ -1,0 +1,54 @@
+package org.consentfhir.auth.server;
+
+import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
+import java.util.Date;
+import org.consentfhir.interceptors.auth.AccessToken;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+
+/**
+ * Puts every change an administrator makes to who may sign in or call the server on the record:
+ * an AuditEvent of DICOM type 110137 "User Security Attributes Changed" for a user created,
+ * disabled, enabled or given a new password, a device's client registered, a client removed. It names the
+ * administrator (client and person of the admin token) and the user or client changed.
+ */
+final class AdminAudit {
+
+	static final String CLIENT_ID_SYSTEM = "urn:consentfhir:client-id";
+
+	private final IBalpAuditEventSink sink;
+
+	AdminAudit(IBalpAuditEventSink sink) {
+		this.sink = sink;
+	}
+
+	/** A change to the user named {@code username}. */
+	void userChanged(AccessToken admin, AuditEvent.AuditEventAction action, String username, String description) {
+		sink.recordAuditEvent(event(admin, action, SignInAudit.USERNAME_SYSTEM, username, description));
+	}
+
+	/** A change to the OAuth client {@code clientId}. */
+	void clientChanged(AccessToken admin, AuditEvent.AuditEventAction action, String clientId, String description) {
+		sink.recordAuditEvent(event(admin, action, CLIENT_ID_SYSTEM, clientId, description));
+	}
+
+	private static AuditEvent event(AccessToken admin, AuditEvent.AuditEventAction action, String system, String changed,
+			String description) {
+		AuditEvent event = new AuditEvent();
+		event.setType(new Coding(SignInAudit.DCM, "110137", "User Security Attributes Changed"));
+		event.setAction(action);
+		event.setRecorded(new Date());
+		event.setOutcome(AuditEvent.AuditEventOutcome._0);
+		event.setOutcomeDesc(description);
+		AuditEvent.AuditEventAgentComponent requestor = event.addAgent().setRequestor(true);
+		requestor.getWho().setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(admin.clientId()))
+				.setDisplay(admin.describe());
+		if (admin.fhirUser() != null) {
+			requestor.getWho().setReference(admin.fhirUser());
+		}
+		event.addEntity().getWhat().setIdentifier(new Identifier().setSystem(system).setValue(changed)).setDisplay(changed);
+		event.getSource().getObserver().setDisplay("built-in authorization server");
+		return event;
+	}
+}
