@@ -99,6 +99,18 @@ class AuditTrailAttacksTest extends EndToEndTest {
 		assertThat(stored.getSource().getObserver().getDisplay()).doesNotContain("nurse");
 	}
 
+	@Test
+	void aTransactionCannotSlipAnAuditEventInUnderAnotherUrl() {
+		for (String url : new String[] {"Patient", "/AuditEvent", baseUrl() + "/AuditEvent"}) {
+			Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+			transaction.addEntry().setResource(readByTheNurse(permitted)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(url);
+
+			HttpResponse<String> forged = send("POST", "/fhir", "application/fhir+json", json(transaction), "Authorization", "Bearer " + doctor);
+
+			assertThat(forged.statusCode()).as(url + ": " + forged.body()).isEqualTo(405);
+		}
+	}
+
 	/** An event claiming the clinic's nurse read the patient's record in 2020. */
 	private AuditEvent readByTheNurse(String patient) {
 		AuditEvent event = new AuditEvent();

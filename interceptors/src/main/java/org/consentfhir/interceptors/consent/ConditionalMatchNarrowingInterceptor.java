@@ -47,7 +47,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * consent with its id where no match gets HAPI's "no resources match". Before storage the search
  * is run here: a single visible match becomes the reference ({@code Patient/7}), and no visible
  * match, or several, gets HAPI's own error naming the search as written. A search that matched
- * nothing here and that HAPI still resolves (a record written earlier in the same transaction, a
+ * nothing here (or could not be run here) and that HAPI still resolves (a record written earlier in the same transaction, a
  * cached match) is checked once resolved, before consent judges the write: a hidden target is
  * answered as no match.
  *
@@ -236,10 +236,7 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 				continue; // not a search, or one HAPI refuses with its own error
 			}
 			List<IBaseResource> matches = stored.matching(search.type(), search.query(), MATCHES_LOOKED_AT);
-			if (matches == null) {
-				continue;
-			}
-			if (matches.isEmpty()) {
+			if (matches == null || matches.isEmpty()) { // HAPI errs, or finds what is checked once it has
 				leftToHapi(request).add(new LeftToHapi(reference, written));
 				continue;
 			}
@@ -290,7 +287,7 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 		return (List<LeftToHapi>) request.getUserData().computeIfAbsent(LEFT_TO_HAPI_KEY, k -> new ArrayList<LeftToHapi>());
 	}
 
-	/** A reference written as a search that matched nothing here, and what it said. */
+	/** A reference written as a search that matched nothing here, or could not be run here, and what it said. */
 	private record LeftToHapi(IBaseReference reference, String written) {}
 
 	/**
