@@ -9,8 +9,12 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 WORK=$BENCH_DIR/work
 RESULTS_DIR=$BENCH_DIR/results
-# SERVER_JAR runs another build (e.g. a reference HAPI server) through the same benchmark
+# SERVER_JAR runs another build through the same benchmark
 JAR=${SERVER_JAR:-$ROOT/target/consent-fhir-server-0.1.0-SNAPSHOT.jar}
+# REFERENCE_JAR: the HAPI FHIR JPA starter (an executable war built outside this project, bench/README.md),
+# run in the same invocation on the same corpus with the same JVM flags, rounds alternating with this server's
+REFERENCE_JAR=${REFERENCE_JAR:-}
+REFERENCE_ARGS=${REFERENCE_ARGS:-}
 
 PATIENTS=${PATIENTS:-24}
 SEED=${SEED:-42}
@@ -55,6 +59,7 @@ for v in PATIENTS SEED MIX_SECONDS WARMUP_SECONDS CONNECTIONS SKIP_BUNDLES_OVER_
 	is_uint "${!v}" || die "$v must be a whole number (got '${!v}')"
 done
 [ -f "$JAR" ] || die "server jar not found: $JAR -- build it first with: mvn -DskipTests package"
+[ -z "$REFERENCE_JAR" ] || [ -f "$REFERENCE_JAR" ] || die "reference jar not found: $REFERENCE_JAR (bench/README.md, 'The reference')"
 command -v java >/dev/null || die "java not found"
 command -v curl >/dev/null || die "curl not found (apt-get install curl)"
 
@@ -117,10 +122,25 @@ fi
 # Run a copy of the jar: a rebuild of target/ during the run would otherwise pull classes from under the server.
 cp "$JAR" "$WORK/server.jar"
 JAR_SHA=$(sha256sum "$WORK/server.jar" | cut -c1-16)
+REFERENCE_SHA=none
+if [ -n "$REFERENCE_JAR" ]; then
+	cp "$REFERENCE_JAR" "$WORK/reference.jar"
+	REFERENCE_SHA=$(sha256sum "$WORK/reference.jar" | cut -c1-16)
+fi
 GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git -C "$ROOT" status --porcelain -- src interceptors pom.xml 2>/dev/null)" ]; then GIT_REV="$GIT_REV (uncommitted changes)"; fi
 
+# The reference's database settings: the starter defaults to an in-memory H2 with H2's dialect.
+if [ "$DB" = postgres ]; then
+	REFERENCE_DB_ARGS=(--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/@DB@ --spring.datasource.username=postgres
+		--spring.datasource.password= --spring.datasource.driver-class-name=org.postgresql.Driver
+		--spring.jpa.properties.hibernate.dialect=ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect)
+else
+	REFERENCE_DB_ARGS=("--spring.datasource.url=jdbc:h2:file:$WORK/data/@DB@/h2" --spring.datasource.username=sa
+		--spring.datasource.password= --spring.datasource.driver-class-name=org.h2.Driver)
+fi
 SERVER_PID=""
+SERVER_SIDE=""
 DATABASES=()
 stop_server() {
 	[ -n "$SERVER_PID" ] || return 0
@@ -150,14 +170,19 @@ fresh_db() {
 	rm -rf "${WORK:?}/data/$1" && mkdir -p "$WORK/data/$1"
 }
 
-# start_server LABEL DBNAME POLICY: starts the jar and waits for readiness; sets STARTUP_S and STARTED_S
+# start_server LABEL DBNAME POLICY: starts the jar and waits for readiness; sets STARTUP_S and STARTED_S.
+# POLICY on or off runs this server; ref runs the reference (no token, its own settings for the database).
 start_server() {
 	local label=$1 db=$2 policy=$3 server_log=$RUN_DIR/server-$1.log
 	local enabled=true; [ "$policy" = off ] && enabled=false
-	local -a env_args=(MALLOC_ARENA_MAX="$SERVER_MALLOC_ARENA_MAX"
-		-u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME -u SPRING_DATASOURCE_PASSWORD)
+	# AS_README=1: no JVM flags and no malloc setting, as the README's own command starts the server
+	local jvm=$JAVA_OPTS arena=(MALLOC_ARENA_MAX="$SERVER_MALLOC_ARENA_MAX")
+	[ "${AS_README:-0}" = 1 ] && { jvm=""; arena=(-u MALLOC_ARENA_MAX); }
+	# PROFILE=1: a JFR recording of every server start (both servers alike), written when it stops
+	[ "${PROFILE:-0}" = 1 ] && jvm="$jvm -XX:StartFlightRecording=filename=$RUN_DIR/$label.jfr,settings=profile,dumponexit=true"
+	local -a env_args=("${arena[@]}" -u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME -u SPRING_DATASOURCE_PASSWORD)
 	if [ "$DB" = postgres ]; then
-		env_args=(MALLOC_ARENA_MAX="$SERVER_MALLOC_ARENA_MAX" SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$db"
+		env_args=("${arena[@]}" SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$db"
 			SPRING_DATASOURCE_USERNAME=postgres SPRING_DATASOURCE_PASSWORD=)
 	fi
 	log "starting server [$label] on $DB database $db, policy $policy"
@@ -171,9 +196,15 @@ start_server() {
 			--fhir.auth.builtin-server.access-token-ttl=6h
 			--fhir.auth.rate-limit.per-address-per-minute=100000000 --fhir.auth.rate-limit.per-client-per-minute=100000000)
 	fi
-	env "${env_args[@]}" java $JAVA_OPTS -jar "$WORK/server.jar" --server.port=$PORT \
-		--fhir.storage.data-dir="$WORK/data/$db" --fhir.server.policy-enabled=$enabled "${auth_args[@]}" $SERVER_ARGS \
-		> "$server_log" 2>&1 &
+	if [ "$policy" = ref ]; then
+		env "${env_args[@]}" java $jvm -jar "$WORK/reference.jar" --server.port=$PORT \
+			"${REFERENCE_DB_ARGS[@]/@DB@/$db}" --hapi.fhir.server_address="$BASE" $REFERENCE_ARGS \
+			> "$server_log" 2>&1 &
+	else
+		env "${env_args[@]}" java $jvm -jar "$WORK/server.jar" --server.port=$PORT \
+			--fhir.storage.data-dir="$WORK/data/$db" --fhir.server.policy-enabled=$enabled "${auth_args[@]}" $SERVER_ARGS \
+			> "$server_log" 2>&1 &
+	fi
 	SERVER_PID=$!
 	local deadline=$((t0 + STARTUP_TIMEOUT * 1000000000))
 	until curl -s --max-time 2 "http://127.0.0.1:$PORT/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; do
@@ -193,12 +224,13 @@ start_server() {
 		sleep 0.2
 	done
 	log "server [$label] ready after ${STARTUP_S}s (Spring: ${STARTED_S:-?}s), pid $SERVER_PID"
+	SERVER_SIDE=$policy
 	fetch_token "$label"
 }
 fetch_token() {
 	local label=$1
 	export FHIR_BEARER_TOKEN=""
-	if [ "$AUTH" = builtin ]; then
+	if [ "$AUTH" = builtin ] && [ "$SERVER_SIDE" != ref ]; then
 		# Each data directory has its own signing key: a token per server start.
 		# The loader (an integration client) stores the corpus; the read mix runs as a doctor of the
 		# benchmark clinic, so that every read is decided by the patients' Consents.
@@ -225,7 +257,7 @@ ingest() {
 	start_server "ingest-$threads${suffix}" "$db" "$LOAD_POLICY"
 	metric "startup_empty_db_s.ingest_${threads}t${suffix}" "$STARTUP_S" "launch to readiness UP, empty database"
 	metric "startup_empty_db_spring_s.ingest_${threads}t${suffix}" "${STARTED_S:-n/a}" "'Started … in N seconds' (Spring's figure)"
-	if [ "$AUTH" = builtin ]; then
+	if [ "$AUTH" = builtin ] && [ "$LOAD_POLICY" != ref ]; then
 		prepare_clinic
 		TOKEN_AS=doctor fetch_token "ingest-$threads${suffix}"
 	fi
@@ -269,8 +301,10 @@ MIX_KIND_LINES=()
 # falls on both sides alike; each side's figure is the mean of its two rounds.
 mix() {
 	local policy=$1 round=${2:-1} label=$1${2:+.r$2} out=$RUN_DIR/mix-$1${2:+-r$2}.txt
+	if [ "${AS_README:-0}" = 1 ]; then label=$1.readme_defaults; out=$RUN_DIR/mix-$1-readme-defaults.txt; fi
+	local db=fhir_bench_ingest2; [ "$policy" = ref ] && db=fhir_bench_ref_ingest2
 	TOKEN_AS=doctor; [ "$AUTH" = builtin ] || TOKEN_AS=loader
-	start_server "mix-policy-$label" fhir_bench_ingest2 "$policy"
+	start_server "mix-policy-$label" "$db" "$policy"
 	TOKEN_AS=loader
 	metric "startup_loaded_db_s.policy_$label" "$STARTUP_S" "launch to readiness UP, corpus loaded"
 	metric "startup_loaded_db_spring_s.policy_$label" "${STARTED_S:-n/a}"
@@ -291,36 +325,75 @@ mix() {
 mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
 
 # ------------------------------------------------------------------ the run
+drop_db() {
+	[ "$KEEP_DATA" = 1 ] && return 0
+	if [ "$DB" = postgres ]; then "${PG[@]}" -c "drop database if exists $1 with (force)"; fi
+	rm -rf "${WORK:?}/data/$1"
+}
+# to_reference METRIC: this server's METRIC over the reference's, as METRIC.ratio_to_reference
+to_reference() {
+	metric "$1.ratio_to_reference" "$(ratio "$(metric_value "$1")" "$(metric_value "$2")")" "this server / the reference, same run"
+}
 STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-ingest 1 fhir_bench_ingest1
-if [ "$KEEP_DATA" != 1 ]; then   # only the 2-thread database is used further: free the disk now
-	if [ "$DB" = postgres ]; then "${PG[@]}" -c "drop database if exists fhir_bench_ingest1 with (force)"; fi
-	rm -rf "${WORK:?}/data/fhir_bench_ingest1"
+if [ -n "$REFERENCE_JAR" ]; then
+	LOAD_POLICY=ref ingest 1 fhir_bench_ref_ingest1 reference
+	drop_db fhir_bench_ref_ingest1
 fi
+ingest 1 fhir_bench_ingest1
+drop_db fhir_bench_ingest1   # only the 2-thread database is used further: free the disk now
+if [ -n "$REFERENCE_JAR" ]; then LOAD_POLICY=ref ingest 2 fhir_bench_ref_ingest2 reference; fi
 ingest 2 fhir_bench_ingest2
 if [ "$POLICY" = both ]; then   # the same load with the policy off, for the on/off ratio
 	LOAD_POLICY=off ingest 1 fhir_bench_ingest_off "policy_off"
-	if [ "$KEEP_DATA" != 1 ]; then
-		if [ "$DB" = postgres ]; then "${PG[@]}" -c "drop database if exists fhir_bench_ingest_off with (force)"; fi
-		rm -rf "${WORK:?}/data/fhir_bench_ingest_off"
-	fi
+	drop_db fhir_bench_ingest_off
 	metric "ingest_1t.ratio_on_off" "$(ratio "$(metric_value ingest_1t.resources_per_s)" "$(metric_value ingest_1t_policy_off.resources_per_s)")" "policy on / policy off"
+fi
+if [ "${README_DEFAULTS_ROUND:-1}" = 1 ] && [ "$POLICY" != off ]; then   # as the README starts it: memory after loading
+	AS_README=1 ingest 1 fhir_bench_readme "readme_defaults"
+	drop_db fhir_bench_readme
+fi
+if [ -n "$REFERENCE_JAR" ]; then
+	to_reference ingest_1t.resources_per_s ingest_1t_reference.resources_per_s
+	to_reference ingest_2t.resources_per_s ingest_2t_reference.resources_per_s
+	[ "$POLICY" = both ] && to_reference ingest_1t_policy_off.resources_per_s ingest_1t_reference.resources_per_s
+	to_reference rss_after_load_mib.ingest_2t rss_after_load_mib.ingest_2t_reference
 fi
 if [ "$DB" = postgres ]; then
 	# The mix starts from settled statistics, not from whatever autovacuum has reached after the ingest.
-	log "VACUUM ANALYZE fhir_bench_ingest2"
-	"${PG[@]}" -d fhir_bench_ingest2 -c 'VACUUM ANALYZE'
+	for db in fhir_bench_ingest2 ${REFERENCE_JAR:+fhir_bench_ref_ingest2}; do
+		log "VACUUM ANALYZE $db"
+		"${PG[@]}" -d "$db" -c 'VACUUM ANALYZE'
+	done
 fi
-case $POLICY in
-	both) mix on 1; mix off 1; mix off 2; mix on 2
-		for m in mix_rps mix_p50_ms mix_p99_ms; do
-			for p in on off; do
-				metric "$m.policy_$p" "$(mean "$(metric_value "$m.policy_$p.r1")" "$(metric_value "$m.policy_$p.r2")")" "mean of rounds 1 and 2"
-			done
-			metric "$m.ratio_off_on" "$(ratio "$(metric_value "$m.policy_off")" "$(metric_value "$m.policy_on")")" "policy off / policy on"
-		done;;
-	*) mix "$POLICY";;
-esac
+# Mix rounds: each side twice, in an order that is the same read forwards and backwards (ref, on, off,
+# off, on, ref), so that drift over the run (caches, the search-result tables growing) falls on every
+# side alike; each side's figure is the mean of its two rounds.
+SIDES=()
+case $POLICY in both) SIDES=(on off);; *) SIDES=("$POLICY");; esac
+[ -n "$REFERENCE_JAR" ] && SIDES=(ref "${SIDES[@]}")
+for side in "${SIDES[@]}"; do mix "$side" 1; done
+for ((i = ${#SIDES[@]} - 1; i >= 0; i--)); do mix "${SIDES[$i]}" 2; done
+for m in mix_rps mix_p50_ms mix_p99_ms startup_loaded_db_s rss_after_mix_mib; do
+	for p in "${SIDES[@]}"; do
+		metric "$m.policy_$p" "$(mean "$(metric_value "$m.policy_$p.r1")" "$(metric_value "$m.policy_$p.r2")")" "mean of rounds 1 and 2"
+	done
+done
+for p in "${SIDES[@]}"; do
+	metric "mix_rps.policy_$p.round2_over_round1" "$(ratio "$(metric_value "mix_rps.policy_$p.r2")" "$(metric_value "mix_rps.policy_$p.r1")")" "below 1: the mix slows down over the run"
+done
+if [ "$POLICY" = both ]; then
+	for m in mix_rps mix_p50_ms mix_p99_ms; do
+		metric "$m.ratio_off_on" "$(ratio "$(metric_value "$m.policy_off")" "$(metric_value "$m.policy_on")")" "policy off / policy on"
+	done
+fi
+# What a user gets from the README's command (no JVM flags): start-up, memory and one mix round.
+if [ "${README_DEFAULTS_ROUND:-1}" = 1 ] && [ "$POLICY" != off ]; then AS_README=1 mix on; fi
+if [ -n "$REFERENCE_JAR" ]; then
+	for p in "${SIDES[@]}"; do
+		[ "$p" = ref ] && continue
+		for m in mix_rps mix_p99_ms startup_loaded_db_s; do to_reference "$m.policy_$p" "$m.policy_ref"; done
+	done
+fi
 
 # ------------------------------------------------------------------ results (Markdown + JSON)
 mkdir -p "$RESULTS_DIR"
@@ -329,7 +402,7 @@ JSON=$RESULTS_DIR/$RUN_ID.json
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 MEM_TOTAL=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 JAVA_VERSION=$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')
-SETTINGS=(PATIENTS SEED DB POLICY AUTH MIX_SECONDS WARMUP_SECONDS CONNECTIONS JAVA_OPTS SERVER_MALLOC_ARENA_MAX SERVER_ARGS SKIP_BUNDLES_OVER_MB
+SETTINGS=(PATIENTS SEED DB POLICY AUTH REFERENCE_JAR REFERENCE_SHA REFERENCE_ARGS MIX_SECONDS WARMUP_SECONDS CONNECTIONS JAVA_OPTS SERVER_MALLOC_ARENA_MAX SERVER_ARGS SKIP_BUNDLES_OVER_MB
 	LOAD_POLICY SYNTHEA_VERSION SYNTHEA_REFERENCE_DATE MIX_SINCE CLIENT_JAVA_OPTS GIT_REV JAR_SHA STARTED_AT)
 MACHINE=("nproc=$(nproc)" "memory=$MEM_TOTAL" "cpu=$CPU_MODEL" "java=$JAVA_VERSION" "postgresql=$PG_VERSION")
 CORPUS_FACTS=("resources=$C_ENTRIES" "bundles=$C_BUNDLES" "patients=$C_PATIENTS" "bytes=$C_BYTES" "largest_bundle_bytes=$C_LARGEST" "skipped_bundles=$C_SKIPPED")
