@@ -188,6 +188,36 @@ class ConsentBoundaryAttacksTest extends EndToEndTest {
 	}
 
 	@Test
+	void aReferenceWrittenAsASearchForADirectoryEntryIsDecidedByTheCallersScopes() {
+		String npi = unique("npi");
+		String practitioner = client.create().resource(new org.hl7.fhir.r4.model.Practitioner()
+				.addIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem("urn:test:npi").setValue(npi)))
+				.execute().getId().toUnqualifiedVersionless().getValue();
+		String nobody = unique("npi");
+		String noDirectory = clinic.userToken(clinic.doctor, "doctor", "user/Observation.cruds");
+
+		HttpResponse<String> toKnown = send("POST", "/fhir/Observation", "application/fhir+json",
+				json(performedBy(npi)), "Authorization", "Bearer " + noDirectory);
+		HttpResponse<String> toNobody = send("POST", "/fhir/Observation", "application/fhir+json",
+				json(performedBy(nobody)), "Authorization", "Bearer " + noDirectory);
+		HttpResponse<String> withScope = send("POST", "/fhir/Observation", "application/fhir+json",
+				json(performedBy(npi)), "Authorization", "Bearer " + doctor, "Prefer", "return=representation");
+
+		assertThat(toNobody.statusCode()).as(toNobody.body()).isBetween(400, 499);
+		assertThat(toKnown.statusCode()).as(toKnown.body()).isEqualTo(toNobody.statusCode());
+		assertThat(toKnown.body()).isEqualTo(toNobody.body().replace(nobody, npi));
+		assertThat(withScope.statusCode()).as(withScope.body()).isEqualTo(201);
+		assertThat(FHIR.newJsonParser().parseResource(Observation.class, withScope.body()).getPerformerFirstRep().getReference())
+				.isEqualTo(practitioner);
+	}
+
+	private Observation performedBy(String npi) {
+		Observation observation = observationOf(permitted);
+		observation.addPerformer(new Reference("Practitioner?identifier=urn:test:npi|" + npi));
+		return observation;
+	}
+
+	@Test
 	void theConsentsOfAHiddenPatientAreHiddenAsTheirRecordsAre() {
 		String theirs = clinic.deny(hidden, clinic.organization);
 		String registrar = clinic.userToken(clinic.nurse, "registrar", "user/Consent.rs");

@@ -33,6 +33,22 @@ public final class CallerVisibility {
 		return caller != null && caller.trusted();
 	}
 
+	/**
+	 * Whether the caller may read every resource of a type that is never in a patient's record
+	 * ({@link PatientCompartment#neverInARecord}): for those, a scope that reads the type is the whole
+	 * decision (no Consent governs them), so no single one needs to be looked at.
+	 */
+	public boolean readsEveryOne(RequestDetails request, String type) {
+		AccessToken token = (AccessToken) request.getUserData().get(AccessToken.USER_DATA_KEY);
+		return token != null && compartment.neverInARecord(type)
+				&& token.scopes().stream().anyMatch(s -> s.coversType(type) && s.allows(Permission.READ));
+	}
+
+	/** Whether this type is never in a patient's record, so that {@link #readsEveryOne} decides for all of it. */
+	public boolean decidedByScopeAlone(String type) {
+		return compartment.neverInARecord(type);
+	}
+
 	public boolean canSee(RequestDetails request, IBaseResource resource) {
 		AccessToken token = (AccessToken) request.getUserData().get(AccessToken.USER_DATA_KEY);
 		if (token == null) {

@@ -49,7 +49,9 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * match, or several, gets HAPI's own error naming the search as written. A search that matched
  * nothing here (or could not be run here) and that HAPI still resolves (a record written earlier in the same transaction, a
  * cached match) is checked once resolved, before consent judges the write: a hidden target is
- * answered as no match.
+ * answered as no match. A search for a type that is nobody's record (a Practitioner, an
+ * Organization) is decided by the caller's scopes alone, without running it, and each search is
+ * decided once per request (a Synthea bundle names its practitioners by search hundreds of times).
  *
  * <p>HAPI quotes the criteria it ran in its answers (a conditional create whose body does not meet
  * them, a conditional delete that deleted nothing); every such text quotes the caller's own
@@ -80,6 +82,8 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 	static final String MATCHES_NOTHING = Constants.PARAM_LASTUPDATED + "=lt1001-01-01";
 
 	private static final String ORIGINALS_KEY = ConditionalMatchNarrowingInterceptor.class.getName() + ".originals";
+
+	private static final String RESOLUTIONS_KEY = ConditionalMatchNarrowingInterceptor.class.getName() + ".searchReferenceResolutions";
 
 	private static final String LEFT_TO_HAPI_KEY = ConditionalMatchNarrowingInterceptor.class.getName() + ".searchReferencesLeftToHapi";
 
@@ -235,24 +239,50 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 			if (search == null || fhir.getResourceTypes().stream().noneMatch(search.type()::equals)) {
 				continue; // not a search, or one HAPI refuses with its own error
 			}
-			List<IBaseResource> matches = stored.matching(search.type(), search.query(), MATCHES_LOOKED_AT);
-			if (matches == null || matches.isEmpty()) { // HAPI errs, or finds what is checked once it has
-				leftToHapi(request).add(new LeftToHapi(reference, written));
-				continue;
-			}
-			List<IBaseResource> visible = matches.stream().filter(match -> visibility.canSee(request, match)).toList();
-			if (visible.size() == matches.size() && matches.size() < MATCHES_LOOKED_AT) {
-				continue; // HAPI finds what the caller sees
-			}
-			if (visible.isEmpty()) {
-				throw noMatch(fhir, written);
-			}
-			if (visible.size() > 1) {
-				throw new PreconditionFailedException(Msg.code(1092) + fhir.getLocalizer()
+			// a bundle names the same practitioner or organization by search many times: decided once per request
+			Resolution resolution = resolutions(request).computeIfAbsent(written, w -> resolve(request, search));
+			switch (resolution.kind()) {
+				case AS_HAPI_FINDS -> {}
+				case CHECK_WHAT_HAPI_FINDS -> leftToHapi(request).add(new LeftToHapi(reference, written));
+				case VISIBLE_MATCH -> reference.setReference(resolution.reference());
+				case NO_VISIBLE_MATCH -> throw noMatch(fhir, written);
+				case SEVERAL_VISIBLE_MATCHES -> throw new PreconditionFailedException(Msg.code(1092) + fhir.getLocalizer()
 						.getMessage(TransactionDetails.class, "invalidMatchUrlMultipleMatches", written));
 			}
-			reference.setReference(search.type() + "/" + visible.get(0).getIdElement().getIdPart());
 		}
+	}
+
+	private Resolution resolve(RequestDetails request, SearchReference search) {
+		if (visibility.decidedByScopeAlone(search.type())) {
+			// nobody's record (a Practitioner, an Organization): the caller sees all of the type or none of it
+			return new Resolution(visibility.readsEveryOne(request, search.type())
+					? Resolution.Kind.AS_HAPI_FINDS : Resolution.Kind.NO_VISIBLE_MATCH, null);
+		}
+		List<IBaseResource> matches = stored.matching(search.type(), search.query(), MATCHES_LOOKED_AT);
+		if (matches == null || matches.isEmpty()) { // HAPI errs, or finds what is checked once it has
+			return new Resolution(Resolution.Kind.CHECK_WHAT_HAPI_FINDS, null);
+		}
+		List<IBaseResource> visible = matches.stream().filter(match -> visibility.canSee(request, match)).toList();
+		if (visible.size() == matches.size() && matches.size() < MATCHES_LOOKED_AT) {
+			return new Resolution(Resolution.Kind.AS_HAPI_FINDS, null);
+		}
+		if (visible.isEmpty()) {
+			return new Resolution(Resolution.Kind.NO_VISIBLE_MATCH, null);
+		}
+		if (visible.size() > 1) {
+			return new Resolution(Resolution.Kind.SEVERAL_VISIBLE_MATCHES, null);
+		}
+		return new Resolution(Resolution.Kind.VISIBLE_MATCH, search.type() + "/" + visible.get(0).getIdElement().getIdPart());
+	}
+
+	/** What a reference written as a search comes to for this caller. */
+	private record Resolution(Kind kind, String reference) {
+		enum Kind { AS_HAPI_FINDS, CHECK_WHAT_HAPI_FINDS, VISIBLE_MATCH, NO_VISIBLE_MATCH, SEVERAL_VISIBLE_MATCHES }
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Resolution> resolutions(RequestDetails request) {
+		return (Map<String, Resolution>) request.getUserData().computeIfAbsent(RESOLUTIONS_KEY, k -> new HashMap<String, Resolution>());
 	}
 
 	private void checkTargetsResolvedByHapi(RequestDetails request) {

@@ -17,6 +17,18 @@ public final class PatientCompartment {
 		this.terser = fhir.newTerser();
 	}
 
+	/**
+	 * Whether a resource of this type is never in any patient's record: not a Patient, and no search
+	 * parameter puts it in the Patient compartment (Practitioner, Organization, Location, ValueSet).
+	 */
+	public boolean neverInARecord(String type) {
+		if ("Patient".equals(type)) {
+			return false;
+		}
+		return fhir.getResourceTypes().contains(type)
+				&& fhir.getResourceDefinition(type).getSearchParamsForCompartmentName("Patient").isEmpty();
+	}
+
 	/** Patient ids (no type prefix); empty for a resource that is nobody's record (a Practitioner, a ValueSet). */
 	public List<String> ownersOf(IBaseResource resource) {
 		String type = fhir.getResourceType(resource);
