@@ -92,16 +92,11 @@ class SubscriptionAttacksTest extends EndToEndTest {
 		clinic.permit(own, clinic.organization, PurposeOfUse.TREAT);
 		String stranger = clinic.patient(unique("Stranger"));
 		String code = unique("code");
-		BlockingQueue<String> doctorHook = new LinkedBlockingQueue<>();
-		BlockingQueue<String> systemHook = new LinkedBlockingQueue<>();
-		HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		receiver.createContext("/doctor", exchange -> record(doctorHook, exchange));
-		receiver.createContext("/system", exchange -> record(systemHook, exchange));
-		receiver.start();
-		try {
-			String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
-			awaitActive(created(post(subscription(base + "/doctor", "Observation?code=urn:test:code|" + code), doctorToken)));
-			awaitActive(created(post(subscription(base + "/system", "Observation?code=urn:test:code|" + code), systemToken)));
+		try (Receiver receiver = new Receiver("/doctor", "/system")) {
+			BlockingQueue<String> doctorHook = receiver.heardAt("/doctor");
+			BlockingQueue<String> systemHook = receiver.heardAt("/system");
+			awaitActive(created(post(subscription(receiver.endpoint("/doctor"), "Observation?code=urn:test:code|" + code), doctorToken)));
+			awaitActive(created(post(subscription(receiver.endpoint("/system"), "Observation?code=urn:test:code|" + code), systemToken)));
 
 			clinic.observation(stranger, code);
 			clinic.observation(own, code);
@@ -110,8 +105,6 @@ class SubscriptionAttacksTest extends EndToEndTest {
 			assertThat(systemHook.poll(30, TimeUnit.SECONDS)).as("the trusted client hears of both").isNotNull();
 			assertThat(doctorHook.poll(30, TimeUnit.SECONDS)).as("the doctor hears of their patient's record").isNotNull();
 			assertThat(doctorHook.poll(3, TimeUnit.SECONDS)).as("and not of the stranger's").isNull();
-		} finally {
-			receiver.stop(0);
 		}
 	}
 
@@ -121,23 +114,16 @@ class SubscriptionAttacksTest extends EndToEndTest {
 		clinic.permit(own, clinic.organization, PurposeOfUse.TREAT);
 		String code = unique("code");
 		String subscriptionsOnly = clinic.userToken(clinic.doctor, "doctor", "user/Subscription.cruds user/Patient.rs");
-		BlockingQueue<String> readerHook = new LinkedBlockingQueue<>();
-		BlockingQueue<String> narrowHook = new LinkedBlockingQueue<>();
-		HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		receiver.createContext("/reader", exchange -> record(readerHook, exchange));
-		receiver.createContext("/narrow", exchange -> record(narrowHook, exchange));
-		receiver.start();
-		try {
-			String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
-			awaitActive(created(post(subscription(base + "/reader", "Observation?code=urn:test:code|" + code), doctorToken)));
-			awaitActive(created(post(subscription(base + "/narrow", "Observation?code=urn:test:code|" + code), subscriptionsOnly)));
+		try (Receiver receiver = new Receiver("/reader", "/narrow")) {
+			BlockingQueue<String> readerHook = receiver.heardAt("/reader");
+			BlockingQueue<String> narrowHook = receiver.heardAt("/narrow");
+			awaitActive(created(post(subscription(receiver.endpoint("/reader"), "Observation?code=urn:test:code|" + code), doctorToken)));
+			awaitActive(created(post(subscription(receiver.endpoint("/narrow"), "Observation?code=urn:test:code|" + code), subscriptionsOnly)));
 
 			clinic.observation(own, code);
 
 			assertThat(readerHook.poll(30, TimeUnit.SECONDS)).as("a subscriber whose scopes read Observations hears").isNotNull();
 			assertThat(narrowHook.poll(3, TimeUnit.SECONDS)).as("one whose scopes do not, does not").isNull();
-		} finally {
-			receiver.stop(0);
 		}
 	}
 
@@ -150,16 +136,11 @@ class SubscriptionAttacksTest extends EndToEndTest {
 		String username = unique("subscriber");
 		String password = oauth.createUser(username, "doctor", clinic.doctor);
 		String builtinToken = oauth.password(username, password, "user/*.cruds").text("access_token");
-		BlockingQueue<String> userHook = new LinkedBlockingQueue<>();
-		BlockingQueue<String> controlHook = new LinkedBlockingQueue<>();
-		HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		receiver.createContext("/user", exchange -> record(userHook, exchange));
-		receiver.createContext("/control", exchange -> record(controlHook, exchange));
-		receiver.start();
-		try {
-			String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
-			awaitActive(created(post(subscription(base + "/user", "Observation?code=urn:test:code|" + code), builtinToken)));
-			awaitActive(created(post(subscription(base + "/control", "Observation?code=urn:test:code|" + code), doctorToken)));
+		try (Receiver receiver = new Receiver("/user", "/control")) {
+			BlockingQueue<String> userHook = receiver.heardAt("/user");
+			BlockingQueue<String> controlHook = receiver.heardAt("/control");
+			awaitActive(created(post(subscription(receiver.endpoint("/user"), "Observation?code=urn:test:code|" + code), builtinToken)));
+			awaitActive(created(post(subscription(receiver.endpoint("/control"), "Observation?code=urn:test:code|" + code), doctorToken)));
 			clinic.observation(own, code);
 			assertThat(userHook.poll(30, TimeUnit.SECONDS)).as("the user hears while enabled").isNotNull();
 			assertThat(controlHook.poll(30, TimeUnit.SECONDS)).isNotNull();
@@ -169,8 +150,36 @@ class SubscriptionAttacksTest extends EndToEndTest {
 
 			assertThat(controlHook.poll(30, TimeUnit.SECONDS)).as("the second record is notified").isNotNull();
 			assertThat(userHook.poll(3, TimeUnit.SECONDS)).as("but not to the disabled user").isNull();
-		} finally {
-			receiver.stop(0);
+		}
+	}
+
+	/** A local HTTP server standing in for subscribers' endpoints: each path keeps the notifications it was sent. */
+	private static final class Receiver implements AutoCloseable {
+
+		private final HttpServer server;
+		private final java.util.Map<String, BlockingQueue<String>> heard = new java.util.HashMap<>();
+
+		Receiver(String... paths) throws java.io.IOException {
+			server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			for (String path : paths) {
+				BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+				heard.put(path, queue);
+				server.createContext(path, exchange -> record(queue, exchange));
+			}
+			server.start();
+		}
+
+		String endpoint(String path) {
+			return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+		}
+
+		BlockingQueue<String> heardAt(String path) {
+			return heard.get(path);
+		}
+
+		@Override
+		public void close() {
+			server.stop(0);
 		}
 	}
 

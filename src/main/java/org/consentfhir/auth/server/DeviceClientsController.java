@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.consentfhir.interceptors.auth.AccessToken;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
@@ -110,7 +111,7 @@ class DeviceClientsController {
 		}
 		clients.save(client.clientSettings(settings.build()).build());
 		log.info("OAuth client {} registered for Device/{} by {}", clientId, id, admin.describe());
-		audit.clientChanged(admin, org.hl7.fhir.r4.model.AuditEvent.AuditEventAction.C, clientId, "client registered for Device/" + id);
+		audit.clientChanged(admin, AuditEvent.AuditEventAction.C, clientId, "client registered for Device/" + id);
 		return ResponseEntity.status(HttpStatus.CREATED).body(answer);
 	}
 
