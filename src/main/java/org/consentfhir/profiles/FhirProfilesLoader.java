@@ -11,10 +11,14 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.consentfhir.storage.StorageProperties;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.SearchParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -30,7 +34,9 @@ import org.springframework.stereotype.Component;
  * part of HAPI's validation support chain through its JPA-backed support, which also generates
  * snapshots for differential-only profiles. A resource is written only when it differs from the
  * stored copy, so a restart does not add versions. Alert rules (ObservationDefinitions) are seeds:
- * written only when absent, so an admin's edits through the API survive a restart.
+ * written only when absent, so an admin's edits through the API survive a restart. The built-in
+ * search parameters the server does not index ({@link SearchParametersOff}) are stored as retired
+ * SearchParameters; one the site switched back on has its stored stand-in removed.
  */
 @Component
 class FhirProfilesLoader implements ApplicationRunner {
@@ -44,24 +50,34 @@ class FhirProfilesLoader implements ApplicationRunner {
 	private final DaoRegistry daoRegistry;
 	private final IValidationSupport validationSupport;
 	private final SearchParamRegistryImpl searchParamRegistry;
+	private final StorageProperties storage;
 
 	FhirProfilesLoader(
 			FhirContext fhirContext,
 			DaoRegistry daoRegistry,
 			IValidationSupport validationSupport,
-			SearchParamRegistryImpl searchParamRegistry) {
+			SearchParamRegistryImpl searchParamRegistry,
+			StorageProperties storage) {
 		this.fhirContext = fhirContext;
 		this.daoRegistry = daoRegistry;
 		this.validationSupport = validationSupport;
 		this.searchParamRegistry = searchParamRegistry;
+		this.storage = storage;
 	}
 
 	@Override
 	public void run(ApplicationArguments args) throws IOException {
 		int written = 0;
-		List<Resource> resources = readAll();
+		List<Resource> resources = new ArrayList<>(readAll());
+		List<String> switchedOn = storage.searchParametersOn();
+		SearchParametersOff.read(fhirContext, switchedOn).forEach(off -> resources.add(SearchParametersOff.retired(fhirContext, off)));
 		for (Resource resource : resources) {
 			if (storeIfChanged(resource)) {
+				written++;
+			}
+		}
+		for (String id : SearchParametersOff.idsOf(switchedOn)) {
+			if (deleteIfStored(new IdType("SearchParameter", id))) {
 				written++;
 			}
 		}
@@ -101,6 +117,18 @@ class FhirProfilesLoader implements ApplicationRunner {
 			return false;
 		}
 		dao.update(resource, request);
+		return true;
+	}
+
+	private boolean deleteIfStored(IdType id) {
+		IFhirResourceDao<SearchParameter> dao = daoRegistry.getResourceDao(SearchParameter.class);
+		SystemRequestDetails request = new SystemRequestDetails();
+		try {
+			dao.read(id, request);
+		} catch (ResourceNotFoundException | ResourceGoneException e) {
+			return false;
+		}
+		dao.delete(id, request);
 		return true;
 	}
 

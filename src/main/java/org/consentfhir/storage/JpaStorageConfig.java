@@ -51,6 +51,8 @@ public class JpaStorageConfig {
 		settings.setIndexMissingFields(StorageSettings.IndexEnabledEnum.DISABLED);
 		// Search index rows carry only hashes, not SP_NAME/RES_TYPE copies: fewer bytes per write.
 		settings.setIndexStorageOptimized(true);
+		// a token's display text is indexed again as a string for :text searches, which no client here makes
+		settings.setSuppressStringIndexingInTokens(!storage.tokenTextIndexed());
 		settings.setHibernateSearchIndexFullText(storage.fulltextEnabled());
 		settings.setAdvancedHSearchIndexing(false);
 		settings.setStoreResourceInHSearchIndex(false);

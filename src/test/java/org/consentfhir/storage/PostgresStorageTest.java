@@ -57,6 +57,7 @@ class PostgresStorageTest {
 	static void postgres(DynamicPropertyRegistry registry) {
 		PostgresDatabase.register(registry);
 		registry.add("fhir.storage.data-dir", DATA_DIR::toString);
+		registry.add("fhir.storage.fulltext-enabled", () -> "true");
 		EndToEndTest.trustTestIssuer(registry);
 	}
 

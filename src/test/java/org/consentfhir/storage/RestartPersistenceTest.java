@@ -1,10 +1,12 @@
 package org.consentfhir.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -53,6 +55,11 @@ class RestartPersistenceTest {
 			assertThat(adminToken(second, admin)).isNotNull();
 			OAuth.Reply users = new OAuth(origin(second)).json("GET", "/admin/users", adminToken, null);
 			assertThat(users.status()).as("a token signed before the restart").isEqualTo(200);
+
+			// full text is off by default: no write waits for a Lucene index, and a full-text search is a clear 400
+			assertThatThrownBy(() -> client(second).search().byUrl("Patient?_content=Persistent").execute())
+					.isInstanceOf(InvalidRequestException.class);
+			assertThat(dataDir.resolve("lucene")).doesNotExist();
 		}
 	}
 

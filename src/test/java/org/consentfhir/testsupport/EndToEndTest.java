@@ -54,6 +54,7 @@ public abstract class EndToEndTest {
 	static void embeddedDatabase(DynamicPropertyRegistry registry) {
 		registry.add("fhir.storage.data-dir", DATA_DIR::toString);
 		registry.add("fhir.server.max-request-size", () -> "10MB"); // the default, which a 5,000-reading upload fits
+		registry.add("fhir.storage.fulltext-enabled", () -> "true"); // off by default; PatientSearchTest searches _content
 		trustTestIssuer(registry);
 	}
 
