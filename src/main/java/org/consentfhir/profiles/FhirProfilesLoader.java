@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.consentfhir.storage.StorageProperties;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.SearchParameter;
@@ -115,6 +117,10 @@ class FhirProfilesLoader implements ApplicationRunner {
 		Resource stored = readOrNull(dao, resource, request);
 		if (stored != null && (SEEDED_TYPES.contains(resource.fhirType()) || sameContent(stored, resource))) {
 			return false;
+		}
+		if (resource instanceof SearchParameter parameter && parameter.getStatus() == PublicationStatus.RETIRED) {
+			// index rows written before it was switched off are never searched again: nothing to reindex
+			request.getUserData().put(JpaConstants.SKIP_REINDEX_ON_UPDATE, true);
 		}
 		dao.update(resource, request);
 		return true;
