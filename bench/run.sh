@@ -22,6 +22,7 @@ MIX_SECONDS=${MIX_SECONDS:-60}
 WARMUP_SECONDS=${WARMUP_SECONDS:-10}
 CONNECTIONS=${CONNECTIONS:-8}
 POLICY=${POLICY:-both}
+FAST_START=${FAST_START:-1}
 DB=${DB:-postgres}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx600m -XX:MaxMetaspaceSize=256m -XX:+UseSerialGC}
 SERVER_ARGS=${SERVER_ARGS:-}
@@ -125,6 +126,14 @@ fi
 # Run a copy of the jar: a rebuild of target/ during the run would otherwise pull classes from under the server.
 cp "$JAR" "$WORK/server.jar"
 JAR_SHA=$(sha256sum "$WORK/server.jar" | cut -c1-16)
+# This server runs as the README starts it: the fast-start layout (the jar extracted and a class-data
+# archive), written here for the copy, as an archive belongs to the directory that made it.
+SERVER_START=(-jar "$WORK/server.jar")
+if [ "$FAST_START" = 1 ]; then
+	log "writing the fast-start layout of the copy (src/build/fast-start-layout.sh)"
+	bash "$ROOT/src/build/fast-start-layout.sh" "$WORK/server.jar" "$WORK/server" || die "the fast-start layout could not be written"
+	SERVER_START=(-XX:SharedArchiveFile="$WORK/server/server.jsa" -jar "$WORK/server/consent-fhir-server.jar")
+fi
 REFERENCE_SHA=none
 if [ -n "$REFERENCE_JAR" ]; then
 	cp "$REFERENCE_JAR" "$WORK/reference.jar"
@@ -204,7 +213,7 @@ start_server() {
 			"${REFERENCE_DB_ARGS[@]/@DB@/$db}" --hapi.fhir.server_address="$BASE" $REFERENCE_ARGS \
 			> "$server_log" 2>&1 &
 	else
-		env "${env_args[@]}" java $jvm -jar "$WORK/server.jar" --server.port=$PORT \
+		env "${env_args[@]}" java $jvm "${SERVER_START[@]}" --server.port=$PORT \
 			--fhir.storage.data-dir="$WORK/data/$db" --fhir.server.policy-enabled=$enabled "${auth_args[@]}" $SERVER_ARGS \
 			> "$server_log" 2>&1 &
 	fi
@@ -413,7 +422,7 @@ JSON=$RESULTS_DIR/$RUN_ID.json
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 MEM_TOTAL=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 JAVA_VERSION=$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')
-SETTINGS=(PATIENTS SEED DB POLICY AUTH REFERENCE_JAR REFERENCE_SHA REFERENCE_ARGS MIX_SECONDS WARMUP_SECONDS CONNECTIONS JAVA_OPTS SERVER_MALLOC_ARENA_MAX README_JAVA_OPTS README_MALLOC_ARENA_MAX SERVER_ARGS SKIP_BUNDLES_OVER_MB
+SETTINGS=(PATIENTS SEED DB POLICY AUTH FAST_START REFERENCE_JAR REFERENCE_SHA REFERENCE_ARGS MIX_SECONDS WARMUP_SECONDS CONNECTIONS JAVA_OPTS SERVER_MALLOC_ARENA_MAX README_JAVA_OPTS README_MALLOC_ARENA_MAX SERVER_ARGS SKIP_BUNDLES_OVER_MB
 	LOAD_POLICY SYNTHEA_VERSION SYNTHEA_REFERENCE_DATE MIX_SINCE CLIENT_JAVA_OPTS GIT_REV JAR_SHA STARTED_AT)
 MACHINE=("nproc=$(nproc)" "memory=$MEM_TOTAL" "cpu=$CPU_MODEL" "java=$JAVA_VERSION" "postgresql=$PG_VERSION")
 CORPUS_FACTS=("resources=$C_ENTRIES" "bundles=$C_BUNDLES" "patients=$C_PATIENTS" "bytes=$C_BYTES" "largest_bundle_bytes=$C_LARGEST" "skipped_bundles=$C_SKIPPED")

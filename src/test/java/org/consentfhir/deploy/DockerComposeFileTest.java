@@ -28,6 +28,9 @@ class DockerComposeFileTest {
 		assertThat((String) environment.get("SPRING_DATASOURCE_URL")).startsWith("jdbc:postgresql://postgres:5432/");
 		assertThat(environment).containsKeys("SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
 		assertThat(fhir.get("build")).isEqualTo(".");
-		assertThat(Files.readString(Path.of("Dockerfile"))).contains("target/consent-fhir-server-");
+		String dockerfile = Files.readString(Path.of("Dockerfile"));
+		assertThat(dockerfile).contains("target/consent-fhir-server-");
+		// the image starts the fast-start layout it writes with its own JDK, as the README's command does
+		assertThat(dockerfile).contains("src/build/fast-start-layout.sh", "-XX:SharedArchiveFile=/opt/fhir/server/server.jsa");
 	}
 }
