@@ -1,8 +1,8 @@
 package org.consentfhir.storage;
 
 import jakarta.validation.constraints.Min;
-import java.util.List;
 import jakarta.validation.constraints.NotBlank;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
