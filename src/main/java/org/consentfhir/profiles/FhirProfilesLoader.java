@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.consentfhir.storage.StorageProperties;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
@@ -72,14 +73,15 @@ class FhirProfilesLoader implements ApplicationRunner {
 		int written = 0;
 		List<Resource> resources = new ArrayList<>(readAll());
 		List<String> switchedOn = storage.searchParametersOn();
-		SearchParametersOff.read(fhirContext, switchedOn).forEach(off -> resources.add(SearchParametersOff.retired(fhirContext, off)));
-		for (Resource resource : resources) {
-			if (storeIfChanged(resource)) {
+		for (SearchParametersOff.Off off : SearchParametersOff.read(fhirContext, switchedOn)) {
+			if (!switchedOn.contains(off.key())) {
+				resources.add(SearchParametersOff.retired(fhirContext, off));
+			} else if (deleteIfStored(new IdType("SearchParameter", off.id()))) {
 				written++;
 			}
 		}
-		for (String id : SearchParametersOff.idsOf(switchedOn)) {
-			if (deleteIfStored(new IdType("SearchParameter", id))) {
+		for (Resource resource : resources) {
+			if (storeIfChanged(resource)) {
 				written++;
 			}
 		}
@@ -114,7 +116,7 @@ class FhirProfilesLoader implements ApplicationRunner {
 		@SuppressWarnings("unchecked")
 		IFhirResourceDao<Resource> dao = daoRegistry.getResourceDao((Class<Resource>) resource.getClass());
 		SystemRequestDetails request = new SystemRequestDetails();
-		Resource stored = readOrNull(dao, resource, request);
+		Resource stored = readOrNull(dao, resource.getIdElement(), request);
 		if (stored != null && (SEEDED_TYPES.contains(resource.fhirType()) || sameContent(stored, resource))) {
 			return false;
 		}
@@ -129,18 +131,16 @@ class FhirProfilesLoader implements ApplicationRunner {
 	private boolean deleteIfStored(IdType id) {
 		IFhirResourceDao<SearchParameter> dao = daoRegistry.getResourceDao(SearchParameter.class);
 		SystemRequestDetails request = new SystemRequestDetails();
-		try {
-			dao.read(id, request);
-		} catch (ResourceNotFoundException | ResourceGoneException e) {
+		if (readOrNull(dao, id, request) == null) {
 			return false;
 		}
 		dao.delete(id, request);
 		return true;
 	}
 
-	private static Resource readOrNull(IFhirResourceDao<Resource> dao, Resource resource, SystemRequestDetails request) {
+	private static <T extends Resource> T readOrNull(IFhirResourceDao<T> dao, IIdType id, SystemRequestDetails request) {
 		try {
-			return dao.read(resource.getIdElement().toUnqualifiedVersionless(), request);
+			return dao.read(id.toUnqualifiedVersionless(), request);
 		} catch (ResourceNotFoundException | ResourceGoneException e) {
 			return null;
 		}

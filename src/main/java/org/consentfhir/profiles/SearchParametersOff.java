@@ -38,7 +38,10 @@ final class SearchParametersOff {
 
 	private SearchParametersOff() {}
 
-	/** The list, less what the site switched back on ({@code Type.code}). */
+	/**
+	 * Every line of the list, each checked against R4's built-in parameters; what the site switched
+	 * back on ({@code Type.code}) must be one of them.
+	 */
 	static List<Off> read(FhirContext fhir, Collection<String> switchedOn) throws IOException {
 		try (InputStream in = new ClassPathResource(LOCATION).getInputStream()) {
 			List<Off> all = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
@@ -53,17 +56,8 @@ final class SearchParametersOff {
 							+ ", which is not switched off (" + LOCATION + " lists Type.code pairs such as Observation.combo-code)");
 				}
 			}
-			return all.stream().filter(off -> !switchedOn.contains(off.key())).toList();
+			return all;
 		}
-	}
-
-	/** Ids of the stored copies of parameters the site switched back on, to be removed. */
-	static List<String> idsOf(Collection<String> switchedOn) {
-		return switchedOn.stream().map(key -> {
-					int dot = key.indexOf('.');
-					return new Off(key.substring(0, dot), key.substring(dot + 1), "").id();
-				})
-				.toList();
 	}
 
 	/** The retired SearchParameter that stands in for the built-in one. */

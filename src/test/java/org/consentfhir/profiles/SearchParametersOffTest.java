@@ -11,7 +11,6 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.consentfhir.storage.StorageProperties;
 import org.consentfhir.testsupport.EndToEndTest;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Observation;
@@ -109,11 +108,5 @@ class SearchParametersOffTest extends EndToEndTest {
 
 	private int reindexJobs() {
 		return new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM bt2_job_instance WHERE definition_id = 'REINDEX'", Integer.class);
-	}
-
-	private List<String> ids(String query) {
-		return client.search().byUrl(query).returnBundle(Bundle.class).execute().getEntry().stream()
-				.map(e -> e.getResource().getIdElement().getIdPart())
-				.toList();
 	}
 }

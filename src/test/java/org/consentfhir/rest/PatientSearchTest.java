@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.consentfhir.testsupport.EndToEndTest;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
@@ -83,10 +82,5 @@ class PatientSearchTest extends EndToEndTest {
 
 	private String create(Patient patient) {
 		return client.create().resource(patient).execute().getId().getIdPart();
-	}
-
-	private List<String> ids(String query) {
-		Bundle bundle = client.search().byUrl(query).returnBundle(Bundle.class).execute();
-		return bundle.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart()).toList();
 	}
 }

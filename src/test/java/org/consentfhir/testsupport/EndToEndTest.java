@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.consentfhir.ConsentFhirServer;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -145,6 +146,13 @@ public abstract class EndToEndTest {
 		} catch (IOException e) {
 			throw new IllegalStateException(e);
 		}
+	}
+
+	/** The ids (no type) of the first page a search finds, as the system client. */
+	protected List<String> ids(String query) {
+		return client.search().byUrl(query).returnBundle(Bundle.class).execute().getEntry().stream()
+				.map(entry -> entry.getResource().getIdElement().getIdPart())
+				.toList();
 	}
 
 	protected HttpResponse<String> send(String method, String path, String contentType, String body) {

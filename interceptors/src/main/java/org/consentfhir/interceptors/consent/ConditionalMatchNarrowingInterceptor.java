@@ -236,7 +236,7 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 		for (IBaseReference reference : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, IBaseReference.class)) {
 			String written = reference.getReferenceElement().getValue();
 			SearchReference search = written == null ? null : SearchReference.of(written);
-			if (search == null || fhir.getResourceTypes().stream().noneMatch(search.type()::equals)) {
+			if (search == null || !fhir.getResourceTypes().contains(search.type())) {
 				continue; // not a search, or one HAPI refuses with its own error
 			}
 			// a bundle names the same practitioner or organization by search many times: decided once per request

@@ -3,6 +3,8 @@ package org.consentfhir.interceptors.consent;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 
@@ -11,10 +13,16 @@ public final class PatientCompartment {
 
 	private final FhirContext fhir;
 	private final FhirTerser terser;
+	/** Types no search parameter puts in the Patient compartment, found once from the resource definitions. */
+	private final Set<String> neverInARecord;
 
 	public PatientCompartment(FhirContext fhir) {
 		this.fhir = fhir;
 		this.terser = fhir.newTerser();
+		this.neverInARecord = fhir.getResourceTypes().stream()
+				.filter(type -> !"Patient".equals(type))
+				.filter(type -> fhir.getResourceDefinition(type).getSearchParamsForCompartmentName("Patient").isEmpty())
+				.collect(Collectors.toUnmodifiableSet());
 	}
 
 	/**
@@ -22,11 +30,7 @@ public final class PatientCompartment {
 	 * parameter puts it in the Patient compartment (Practitioner, Organization, Location, ValueSet).
 	 */
 	public boolean neverInARecord(String type) {
-		if ("Patient".equals(type)) {
-			return false;
-		}
-		return fhir.getResourceTypes().contains(type)
-				&& fhir.getResourceDefinition(type).getSearchParamsForCompartmentName("Patient").isEmpty();
+		return neverInARecord.contains(type);
 	}
 
 	/** Patient ids (no type prefix); empty for a resource that is nobody's record (a Practitioner, a ValueSet). */
@@ -36,7 +40,7 @@ public final class PatientCompartment {
 			IIdType id = resource.getIdElement();
 			return id == null || id.getIdPart() == null ? List.of() : List.of(id.getIdPart());
 		}
-		return terser.getCompartmentOwnersForResource("Patient", resource, (java.util.Set<String>) null).stream()
+		return terser.getCompartmentOwnersForResource("Patient", resource, (Set<String>) null).stream()
 				.filter(owner -> owner.getResourceType() == null || "Patient".equals(owner.getResourceType()))
 				.map(IIdType::getIdPart)
 				.filter(id -> id != null && !id.isBlank())
