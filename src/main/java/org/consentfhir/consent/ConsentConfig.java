@@ -16,7 +16,10 @@ import org.consentfhir.interceptors.consent.ConsentWriteInterceptor;
 import org.consentfhir.interceptors.consent.CallerVisibility;
 import org.consentfhir.interceptors.consent.ConditionalMatchNarrowingInterceptor;
 import org.consentfhir.interceptors.consent.ConsentAuthorship;
+import org.consentfhir.interceptors.consent.LinkedCriteria;
+import org.consentfhir.interceptors.consent.NoSuchRecordInterceptor;
 import org.consentfhir.interceptors.consent.OperationTargetConsentInterceptor;
+import org.consentfhir.interceptors.consent.PermittedPatientsNarrowingInterceptor;
 import org.consentfhir.interceptors.consent.StoredResources;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import org.consentfhir.interceptors.consent.PatientConsentInterceptor;
@@ -65,8 +68,20 @@ public class ConsentConfig {
 	}
 
 	@Bean
-	PatientConsentInterceptor patientConsentInterceptor(ConsentCallers callers, ConsentGate gate, ConsentAuditRecorder audit) {
-		return new PatientConsentInterceptor(new PatientConsentService(callers, gate, audit));
+	PatientConsentInterceptor patientConsentInterceptor(FhirContext fhir, ConsentCallers callers, ConsentGate gate,
+			ConsentAuditRecorder audit, StoredResources stored, CallerVisibility visibility) {
+		return new PatientConsentInterceptor(new PatientConsentService(callers, gate, audit, new LinkedCriteria(fhir, stored, visibility)));
+	}
+
+	@Bean
+	NoSuchRecordInterceptor noSuchRecordInterceptor(ConsentCallers callers, ConsentGate gate) {
+		return new NoSuchRecordInterceptor(callers, gate);
+	}
+
+	@Bean
+	PermittedPatientsNarrowingInterceptor permittedPatientsNarrowingInterceptor(ConsentCallers callers, ConsentGate gate,
+			ConsentSource source, ConsentProperties consent) {
+		return new PermittedPatientsNarrowingInterceptor(callers, gate, source, consent.defaultPolicy());
 	}
 
 	@Bean

@@ -31,7 +31,8 @@ class ConsentEnforcementTest extends ClinicTest {
 		HttpResponse<String> read = getWithToken("/fhir/Patient/" + other, doctorToken);
 
 		assertThat(read.statusCode()).isEqualTo(403);
-		assertThat(read.body()).contains("OperationOutcome").contains("opt-in").contains("Patient/" + other);
+		assertThat(read.body()).contains("OperationOutcome").contains("no Consent").contains("Patient/" + other)
+				.contains("Practitioner/").contains("TREAT");
 	}
 
 	@Test

@@ -46,6 +46,15 @@ public final class InterceptorOrder {
 	 */
 	public static final int OPERATION_TARGET_CONSENT = 260;
 
+	/**
+	 * A read of a record that does not exist is answered as one of a hidden record, before the
+	 * status mapping of outgoing errors ({@link #HTTP_CONFORMANCE}).
+	 */
+	public static final int NO_SUCH_RECORD = 265;
+
+	/** A consent-limited caller's Patient search is narrowed to the patients who may admit them, as HAPI registers it. */
+	public static final int PERMITTED_PATIENTS_NARROWING = 280;
+
 	/** Who may read and write AuditEvents, once the scope rules have let the request in. */
 	public static final int AUDIT_EVENT_ACCESS = 270;
 

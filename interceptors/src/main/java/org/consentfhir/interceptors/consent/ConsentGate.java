@@ -41,6 +41,24 @@ public final class ConsentGate {
 	}
 
 	/**
+	 * Whether consent could hide a record of this type from this caller at all: false for the
+	 * callers and types {@link #denialFor(ConsentCaller, IBaseResource, RequestDetails)} always
+	 * lets through (a trusted client, a break-glass request, the auditor's AuditEvents, the
+	 * registration desk's Consents, types that are nobody's record).
+	 */
+	public boolean mayHide(ConsentCaller caller, String type) {
+		if (compartment.neverInARecord(type)) {
+			return false;
+		}
+		if (caller == null) {
+			return true;
+		}
+		return !(caller.trusted() || caller.breaksGlassForThisRequest()
+				|| "AuditEvent".equals(type) && caller.auditor()
+				|| "Consent".equals(type) && caller.readsEveryConsent());
+	}
+
+	/**
 	 * The deciding denial for writing a resource of this type in these patients' records, or null.
 	 * A Consent's writer is judged by {@link ConsentAuthorship} instead.
 	 */

@@ -19,4 +19,13 @@ public interface ConsentSource {
 
 	/** {@code Organization/…} and {@code CareTeam/…} references the person ({@code Practitioner/1}) acts for. */
 	Set<String> affiliationsOf(String person);
+
+	/**
+	 * The patients (ids) with an active Consent that may let one of these actors in: its provision
+	 * names one of them, or names no actor at all, and it (or a provision within it) permits. A superset of the patients the decider permits
+	 * (it still decides each record); null when the source cannot say (then nothing is narrowed).
+	 */
+	default Set<String> patientsWhoMayAdmit(Set<String> actors) {
+		return null;
+	}
 }

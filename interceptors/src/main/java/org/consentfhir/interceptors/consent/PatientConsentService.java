@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOperationStatusEnum;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
@@ -22,7 +23,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  *   <li>{@code willSeeResource}: each resource about to be shown goes through the {@link ConsentGate}.
  *       A denied resource is left out of a result; the resource a request names itself
  *       ({@code Patient/1}, {@code Patient/1/$everything}, {@code Observation/2/_history/3}) is
- *       answered 403 with the reason.</li>
+ *       answered 403 by {@link ConsentRefusal}, as one that does not exist is.</li>
  *   <li>{@code completeOperation*}: the request's denials and break-glass permits go to the
  *       {@link ConsentAuditRecorder}.</li>
  * </ul>
@@ -41,11 +42,13 @@ public final class PatientConsentService implements IConsentService {
 	private final ConsentCallers callers;
 	private final ConsentGate gate;
 	private final ConsentAuditRecorder audit;
+	private final LinkedCriteria linked;
 
-	public PatientConsentService(ConsentCallers callers, ConsentGate gate, ConsentAuditRecorder audit) {
+	public PatientConsentService(ConsentCallers callers, ConsentGate gate, ConsentAuditRecorder audit, LinkedCriteria linked) {
 		this.callers = callers;
 		this.gate = gate;
 		this.audit = audit;
+		this.linked = linked;
 	}
 
 	@Override
@@ -53,7 +56,13 @@ public final class PatientConsentService implements IConsentService {
 		// No caller: a request authentication let through without a token (metadata, the API description);
 		// any patient data it touched would still be refused resource by resource.
 		ConsentCaller caller = callers.of(request);
-		return caller != null && caller.trusted() ? ConsentOutcome.AUTHORIZED : ConsentOutcome.PROCEED;
+		if (caller != null && caller.trusted()) {
+			return ConsentOutcome.AUTHORIZED;
+		}
+		if (request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE) {
+			linked.refuseUnfollowable(linked.of(request));
+		}
+		return ConsentOutcome.PROCEED;
 	}
 
 	/**
@@ -70,9 +79,19 @@ public final class PatientConsentService implements IConsentService {
 		return FILTERED_BEFORE_STORED.contains(request.getRestOperationType());
 	}
 
+	/**
+	 * A match of a search with chains or reverse chains is also checked for what those say of other
+	 * records ({@link LinkedCriteria}).
+	 */
 	@Override
 	public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
-		return decide(request, resource);
+		ConsentOutcome outcome = decide(request, resource);
+		if (outcome.getStatus() != ConsentOperationStatusEnum.PROCEED
+				|| request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE) {
+			return outcome;
+		}
+		java.util.List<LinkedCriteria.Link> links = linked.of(request);
+		return links.isEmpty() || linked.revealsOnlyVisible(request, links, resource) ? outcome : ConsentOutcome.REJECT;
 	}
 
 	@Override
@@ -92,12 +111,14 @@ public final class PatientConsentService implements IConsentService {
 	}
 
 	private ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
-		ConsentDecision denial = gate.denialFor(callers.of(request), resource, request);
+		ConsentCaller caller = callers.of(request);
+		ConsentDecision denial = gate.denialFor(caller, resource, request);
 		if (denial == null) {
 			return ConsentOutcome.PROCEED;
 		}
 		if (isTheNamedResource(request, resource)) {
-			throw forbidden(denial);
+			// answered as a record that does not exist is (NoSuchRecordInterceptor); the reason is audited
+			throw ConsentRefusal.of(caller, request.getResourceName() + "/" + request.getId().getIdPart());
 		}
 		return ConsentOutcome.REJECT;
 	}
