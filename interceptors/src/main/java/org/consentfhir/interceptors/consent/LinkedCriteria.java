@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.util.FhirTerser;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,18 +32,27 @@ public final class LinkedCriteria {
 
 	private static final String HAS = "_has:";
 
+	private static final String LINKS_KEY = LinkedCriteria.class.getName() + ".links";
+
 	private final FhirContext fhir;
+	private final FhirTerser terser;
 	private final StoredResources stored;
 	private final CallerVisibility visibility;
 
 	public LinkedCriteria(FhirContext fhir, StoredResources stored, CallerVisibility visibility) {
 		this.fhir = fhir;
+		this.terser = fhir.newTerser();
 		this.stored = stored;
 		this.visibility = visibility;
 	}
 
-	/** The links of this request's search, or none. */
+	/** The links of this request's search, or none; read from its parameters once per request. */
+	@SuppressWarnings("unchecked")
 	public List<Link> of(RequestDetails request) {
+		return (List<Link>) request.getUserData().computeIfAbsent(LINKS_KEY, k -> parse(request));
+	}
+
+	private static List<Link> parse(RequestDetails request) {
 		Map<String, String[]> parameters = request.getParameters();
 		if (parameters == null || parameters.isEmpty() || request.getResourceName() == null) {
 			return List.of();
@@ -54,7 +64,7 @@ public final class LinkedCriteria {
 				links.add(link);
 			}
 		}
-		return links;
+		return List.copyOf(links);
 	}
 
 	/** Refuses a search whose links the per-match check cannot follow: more than one link deep. */
@@ -106,7 +116,7 @@ public final class LinkedCriteria {
 	 */
 	private boolean everyTargetVisible(RequestDetails request, Link link, IBaseResource match) {
 		Set<String> targets = link.type() != null ? Set.of(link.type()) : targetsOf(fhir.getResourceType(match), link.reference());
-		for (IBaseReference reference : fhir.newTerser().getAllPopulatedChildElementsOfType(match, IBaseReference.class)) {
+		for (IBaseReference reference : terser.getAllPopulatedChildElementsOfType(match, IBaseReference.class)) {
 			IIdType target = reference.getReferenceElement();
 			if (target == null || !target.hasResourceType() || !target.hasIdPart() || target.isLocal()
 					|| !targets.isEmpty() && !targets.contains(target.getResourceType())
