@@ -24,6 +24,7 @@ import org.consentfhir.interceptors.consent.StoredResources;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import org.consentfhir.interceptors.consent.PatientConsentInterceptor;
 import org.consentfhir.interceptors.consent.PatientConsentService;
+import org.consentfhir.interceptors.consent.WholeRecordSearch;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -70,7 +71,9 @@ public class ConsentConfig {
 	@Bean
 	PatientConsentInterceptor patientConsentInterceptor(FhirContext fhir, ConsentCallers callers, ConsentGate gate,
 			ConsentAuditRecorder audit, StoredResources stored, CallerVisibility visibility) {
-		return new PatientConsentInterceptor(new PatientConsentService(callers, gate, audit, new LinkedCriteria(fhir, stored, visibility)));
+		LinkedCriteria linked = new LinkedCriteria(fhir, stored, visibility);
+		return new PatientConsentInterceptor(new PatientConsentService(callers, gate, audit, linked,
+				new WholeRecordSearch(fhir, callers, gate, linked)));
 	}
 
 	@Bean

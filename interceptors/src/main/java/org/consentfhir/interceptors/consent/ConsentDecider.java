@@ -77,6 +77,15 @@ public final class ConsentDecider {
 				: ConsentDecision.deny(null, "no Consent of the patient permits " + describe(request) + " (site policy: opt-in)");
 	}
 
+	/** Whether any provision of these Consents, nested ones too, is limited to records of a period ({@code dataPeriod}). */
+	public static boolean looksAtRecordDates(List<Consent> consents) {
+		return consents.stream().anyMatch(consent -> consent.hasProvision() && limitsRecordDates(consent.getProvision()));
+	}
+
+	private static boolean limitsRecordDates(ProvisionComponent provision) {
+		return provision.hasDataPeriod() || provision.getProvision().stream().anyMatch(ConsentDecider::limitsRecordDates);
+	}
+
 	private static boolean counts(Consent consent, AccessRequest request) {
 		return consent.getStatus() == Consent.ConsentState.ACTIVE
 				&& hasCode(consent.getScope(), SCOPE_SYSTEM, PATIENT_PRIVACY)

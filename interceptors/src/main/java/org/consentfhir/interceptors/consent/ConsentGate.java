@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import org.consentfhir.interceptors.transaction.TransactionPlaceholders;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Consent;
 
 /**
  * One consent check for one resource and one caller: every patient whose record the resource is in
@@ -56,6 +57,29 @@ public final class ConsentGate {
 		return !(caller.trusted() || caller.breaksGlassForThisRequest()
 				|| "AuditEvent".equals(type) && caller.auditor()
 				|| "Consent".equals(type) && caller.readsEveryConsent());
+	}
+
+	/**
+	 * Whether this patient lets the caller have every record of this type in their record, whatever its
+	 * date: the caller is the patient, or the patient's Consents permit it without looking at record
+	 * dates (and without break-glass, whose every use is noted record by record). What
+	 * {@link #denialFor(ConsentCaller, IBaseResource, RequestDetails)} would answer for each such record
+	 * as far as this patient goes; another patient the record is also in is not asked.
+	 */
+	public boolean permitsEveryRecord(ConsentCaller caller, String patient, String type) {
+		if (caller.isPatient(patient)) {
+			return true;
+		}
+		if (caller.trusted() || caller.breaksGlassForThisRequest()) {
+			return false;
+		}
+		List<Consent> consents = source.consentsOf(patient);
+		if (ConsentDecider.looksAtRecordDates(consents)) {
+			return false;
+		}
+		ConsentDecision decision = decider.decide(
+				new AccessRequest(patient, caller.actors(), caller.purpose(), type, null, clock.instant(), false), consents);
+		return decision.permitted() && !decision.breakGlass();
 	}
 
 	/**

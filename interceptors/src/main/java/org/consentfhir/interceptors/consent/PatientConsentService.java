@@ -43,12 +43,15 @@ public final class PatientConsentService implements IConsentService {
 	private final ConsentGate gate;
 	private final ConsentAuditRecorder audit;
 	private final LinkedCriteria linked;
+	private final WholeRecordSearch wholeRecord;
 
-	public PatientConsentService(ConsentCallers callers, ConsentGate gate, ConsentAuditRecorder audit, LinkedCriteria linked) {
+	public PatientConsentService(ConsentCallers callers, ConsentGate gate, ConsentAuditRecorder audit, LinkedCriteria linked,
+			WholeRecordSearch wholeRecord) {
 		this.callers = callers;
 		this.gate = gate;
 		this.audit = audit;
 		this.linked = linked;
+		this.wholeRecord = wholeRecord;
 	}
 
 	@Override
@@ -73,10 +76,12 @@ public final class PatientConsentService implements IConsentService {
 	 * records came back empty with a {@code next} link: one page per hidden record). Such a stored
 	 * search serves this caller alone (HAPI's consent interceptor never reuses it for another).
 	 * HAPI's history bundles cannot leave out a resource when shown, so history is filtered before too.
+	 * A search of one patient's records that the patient permits as a whole ({@link WholeRecordSearch})
+	 * is not: it is stored as it is, and may be answered from a stored search of the same criteria.
 	 */
 	@Override
 	public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
-		return FILTERED_BEFORE_STORED.contains(request.getRestOperationType());
+		return FILTERED_BEFORE_STORED.contains(request.getRestOperationType()) && !wholeRecord.permittedUpFront(request);
 	}
 
 	/**
