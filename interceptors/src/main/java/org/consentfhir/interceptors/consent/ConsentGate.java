@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.List;
 import org.consentfhir.interceptors.transaction.TransactionPlaceholders;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.Consent;
 
 /**
  * One consent check for one resource and one caller: every patient whose record the resource is in
@@ -67,18 +66,10 @@ public final class ConsentGate {
 	 * as far as this patient goes; another patient the record is also in is not asked.
 	 */
 	public boolean permitsEveryRecord(ConsentCaller caller, String patient, String type) {
-		if (caller.isPatient(patient)) {
-			return true;
-		}
-		if (caller.trusted() || caller.breaksGlassForThisRequest()) {
+		if (!caller.isPatient(patient) && ConsentDecider.looksAtRecordDates(source.consentsOf(patient))) {
 			return false;
 		}
-		List<Consent> consents = source.consentsOf(patient);
-		if (ConsentDecider.looksAtRecordDates(consents)) {
-			return false;
-		}
-		ConsentDecision decision = decider.decide(
-				new AccessRequest(patient, caller.actors(), caller.purpose(), type, null, clock.instant(), false), consents);
+		ConsentDecision decision = decide(caller, patient, type, null);
 		return decision.permitted() && !decision.breakGlass();
 	}
 

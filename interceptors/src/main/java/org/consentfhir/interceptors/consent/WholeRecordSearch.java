@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Map;
 import java.util.Set;
+import org.consentfhir.interceptors.FhirIds;
 
 /**
  * A search confined to one patient's records of one type ({@code Observation?patient=1&code=…},
@@ -25,7 +26,8 @@ import java.util.Set;
 public final class WholeRecordSearch {
 
 	private static final String DECIDED_KEY = WholeRecordSearch.class.getName() + ".permitted";
-	private static final Set<String> OTHER_RECORDS = Set.of("_include", "_revinclude", "_has", "_contained");
+	/** Parameters that bring in other records (chains and {@code _has} are {@link LinkedCriteria}'s), modifiers aside. */
+	private static final Set<String> OTHER_RECORDS = Set.of("_include", "_revinclude", "_contained");
 
 	private final FhirContext fhir;
 	private final ConsentCallers callers;
@@ -67,7 +69,7 @@ public final class WholeRecordSearch {
 		for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
 			String name = parameter.getKey();
 			String bare = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
-			if (OTHER_RECORDS.contains(bare) || bare.startsWith("_include") || bare.startsWith("_revinclude")) {
+			if (OTHER_RECORDS.contains(bare)) {
 				return null;
 			}
 			RuntimeSearchParam compartmentParameter = compartmentParameter(type, bare);
@@ -99,6 +101,6 @@ public final class WholeRecordSearch {
 	private static String patientId(String value, Set<String> targets) {
 		String id = value.startsWith("Patient/") ? value.substring("Patient/".length())
 				: Set.of("Patient").equals(targets) ? value : null;
-		return id != null && id.matches("[A-Za-z0-9\\-.]{1,64}") ? id : null;
+		return FhirIds.isId(id) ? id : null;
 	}
 }
