@@ -187,6 +187,31 @@ class BuiltinAuthorizationServerTest extends EndToEndTest {
 	}
 
 	@Test
+	void aRefusedRegistrationSaysWhichTokenItNeeds() {
+		String body = """
+				{"client_name":"Reporting","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic",
+				 "scope":"system/*.rs","redirect_uris":["https://unused.example"]}""";
+		String manyScopes = oauth.clientCredentials(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "users.manage client.create client.read")
+				.text("access_token");
+		Reply refused = oauth.json("POST", "/connect/register", manyScopes, body);
+		assertThat(refused.status()).isEqualTo(401);
+		assertThat(refused.text("error")).isEqualTo("invalid_token");
+		assertThat(refused.text("error_description")).contains("only scope is client.create").contains("registers one client");
+
+		String once = oauth.clientCredentials(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "client.create").text("access_token");
+		assertThat(oauth.json("POST", "/connect/register", once, body).status()).isEqualTo(201);
+		Reply again = oauth.json("POST", "/connect/register", once, body);
+		assertThat(again.status()).isEqualTo(401);
+		assertThat(again.text("error_description")).contains("already used for a registration");
+
+		String otherScope = oauth.clientCredentials(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "client.read").text("access_token");
+		Reply forbidden = oauth.json("POST", "/connect/register", otherScope, body);
+		assertThat(forbidden.status()).isEqualTo(403);
+		assertThat(forbidden.text("error")).isEqualTo("insufficient_scope");
+		assertThat(forbidden.text("error_description")).contains("only scope is client.create");
+	}
+
+	@Test
 	void resetsAPasswordAndUnlocks() {
 		String username = unique("reset");
 		oauth.createUser(username, "nurse", null);

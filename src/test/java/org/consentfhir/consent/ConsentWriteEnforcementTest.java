@@ -35,10 +35,25 @@ class ConsentWriteEnforcementTest extends ClinicTest {
 				new String[] {"Authorization", "Bearer " + doctorToken});
 
 		assertThat(single.statusCode()).isEqualTo(403);
+		assertThat(single.body()).contains("for TREAT by ").contains(clinic.organization).contains("(the caller: " + clinic.doctor + " via client ");
 		assertThat(whole.statusCode()).isEqualTo(403);
 		assertThat(whole.body()).contains("OperationOutcome");
 		Bundle stored = client.search().byUrl("Observation?code=" + code).returnBundle(Bundle.class).execute();
 		assertThat(stored.getEntry()).isEmpty();
+	}
+
+	@Test
+	void aRefusedWriteNamesTheCallerAndThePurposeEvenForAClientThatActsForNoOne() {
+		String reporting = issuer().token(baseUrl(), "system/*.cruds", c -> c.subject("reporting-engine").claim("client_id", "reporting-engine"));
+		HttpResponse<String> refused = send("POST", "/fhir/Observation", "application/fhir+json",
+				HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(observationOf(other))),
+				new String[] {"Authorization", "Bearer " + reporting, "X-Purpose-Of-Use", "TREAT"});
+
+		assertThat(refused.statusCode()).isEqualTo(403);
+		assertThat(refused.body())
+				.contains("for TREAT by a caller who acts for no Practitioner, Organization or CareTeam of this server")
+				.contains("(the caller: reporting-engine via client reporting-engine)")
+				.doesNotContain("by  (");
 	}
 
 	@Test

@@ -90,7 +90,8 @@ public class AuthorizationServerConfig {
 									if (p instanceof OidcClientRegistrationAuthenticationProvider registrations) {
 										registrations.setRegisteredClientConverter(registeredClients::fromRegistration);
 									}
-								}))))
+								}))
+								.errorResponseHandler(new RegistrationErrorResponse())))
 						.tokenEndpoint(token -> token.accessTokenRequestConverter(new PasswordGrant.Converter())
 								.authenticationProvider(passwordGrant)
 								.accessTokenResponseHandler(tokenResponse))

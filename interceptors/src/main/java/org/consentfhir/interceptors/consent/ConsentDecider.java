@@ -162,6 +162,8 @@ public final class ConsentDecider {
 
 	private static String describe(AccessRequest request) {
 		return (request.resourceType() == null ? "access" : request.resourceType() + " access") + " to Patient/"
-				+ request.patientId() + " for " + (request.purpose() == null ? "no stated purpose" : request.purpose().code()) + " by " + String.join(", ", request.actors().stream().sorted().toList());
+				+ request.patientId() + " for " + (request.purpose() == null ? "no stated purpose" : request.purpose().code()) + " by " + (request.actors().isEmpty()
+						? "a caller who acts for no Practitioner, Organization or CareTeam of this server (a token without fhirUser)"
+						: String.join(", ", request.actors().stream().sorted().toList()));
 	}
 }

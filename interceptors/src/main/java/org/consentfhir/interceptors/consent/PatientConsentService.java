@@ -167,11 +167,21 @@ public final class PatientConsentService implements IConsentService {
 
 	/** A 403 whose OperationOutcome says which Consent (or which rule) decided. */
 	public static ForbiddenOperationException forbidden(ConsentDecision denial) {
+		return forbidden("Access denied by patient consent: " + denial.reason());
+	}
+
+	/** The same, naming the caller (user and client) the decision was about. */
+	public static ForbiddenOperationException forbidden(ConsentDecision denial, ConsentCaller caller) {
+		return caller == null ? forbidden(denial)
+				: forbidden("Access denied by patient consent: " + denial.reason() + " (the caller: " + caller.description() + ")");
+	}
+
+	private static ForbiddenOperationException forbidden(String text) {
 		OperationOutcome outcome = new OperationOutcome();
 		outcome.addIssue()
 				.setSeverity(OperationOutcome.IssueSeverity.ERROR)
 				.setCode(OperationOutcome.IssueType.SUPPRESSED)
-				.setDiagnostics("Access denied by patient consent: " + denial.reason());
-		return new ForbiddenOperationException("Access denied by patient consent: " + denial.reason(), outcome);
+				.setDiagnostics(text);
+		return new ForbiddenOperationException(text, outcome);
 	}
 }
