@@ -21,7 +21,7 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
  */
 final class RegistrationErrorResponse implements AuthenticationFailureHandler {
 
-	static final String TOKEN_NEEDED = "a client registration needs a current access token whose only scope is client.create,"
+	private static final String TOKEN_NEEDED = "a client registration needs a current access token whose only scope is client.create,"
 			+ " and each such token registers one client: request one with grant_type=client_credentials&scope=client.create"
 			+ " (the admin client); a token with more scopes, or one already used for a registration, is refused";
 
@@ -30,9 +30,8 @@ final class RegistrationErrorResponse implements AuthenticationFailureHandler {
 	@Override
 	public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
 			throws IOException {
-		OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth
-				? oauth.getError()
-				: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, exception.getMessage(), null);
+		// Spring's registration filter hands every failure over as an OAuth2AuthenticationException
+		OAuth2Error error = ((OAuth2AuthenticationException) exception).getError();
 		String code = error.getErrorCode();
 		boolean aboutTheToken = OAuth2ErrorCodes.INVALID_TOKEN.equals(code) || OAuth2ErrorCodes.INSUFFICIENT_SCOPE.equals(code);
 		if (aboutTheToken && error.getDescription() == null) {

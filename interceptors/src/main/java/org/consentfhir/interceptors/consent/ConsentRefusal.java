@@ -15,7 +15,19 @@ public final class ConsentRefusal {
 
 	/** The 403 for {@code named} ({@code Type/id}) asked for by {@code caller}. */
 	public static ForbiddenOperationException of(ConsentCaller caller, String named) {
-		String text = "Access denied by patient consent: " + reason(caller, named);
+		return forbidden("Access denied by patient consent: " + reason(caller, named));
+	}
+
+	/**
+	 * The 403 for a write into a record the caller may not write into: the caller named that record's
+	 * patient themselves, so the deciding reason is given, with the caller (user and client).
+	 */
+	public static ForbiddenOperationException ofWrite(ConsentCaller caller, ConsentDecision denial) {
+		return forbidden("Access denied by patient consent: " + denial.reason()
+				+ (caller == null ? "" : " (the caller: " + caller.description() + ")"));
+	}
+
+	private static ForbiddenOperationException forbidden(String text) {
 		OperationOutcome outcome = new OperationOutcome();
 		outcome.addIssue()
 				.setSeverity(OperationOutcome.IssueSeverity.ERROR)

@@ -130,7 +130,7 @@ public class ConsentWriteInterceptor implements PolicyInterceptor {
 		List<String> existing = owners.stream().filter(owner -> !registered.contains(owner)).toList();
 		ConsentDecision denial = gate.denialFor(caller, fhir.getResourceType(resource), existing, resource, request);
 		if (denial != null) {
-			throw PatientConsentService.forbidden(denial, caller);
+			throw ConsentRefusal.ofWrite(caller, denial);
 		}
 	}
 }

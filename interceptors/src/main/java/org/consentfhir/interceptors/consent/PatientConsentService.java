@@ -3,7 +3,6 @@ package org.consentfhir.interceptors.consent;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOperationStatusEnum;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
@@ -11,7 +10,6 @@ import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * The patient-consent rule as HAPI's {@link IConsentService}, for everything the server hands out:
@@ -163,25 +161,5 @@ public final class PatientConsentService implements IConsentService {
 				&& named.getIdPart().equals(id.getIdPart())
 				&& (request.getResourceName() == null || request.getResourceName().equals(id.getResourceType())
 						|| id.getResourceType() == null);
-	}
-
-	/** A 403 whose OperationOutcome says which Consent (or which rule) decided. */
-	public static ForbiddenOperationException forbidden(ConsentDecision denial) {
-		return forbidden("Access denied by patient consent: " + denial.reason());
-	}
-
-	/** The same, naming the caller (user and client) the decision was about. */
-	public static ForbiddenOperationException forbidden(ConsentDecision denial, ConsentCaller caller) {
-		return caller == null ? forbidden(denial)
-				: forbidden("Access denied by patient consent: " + denial.reason() + " (the caller: " + caller.description() + ")");
-	}
-
-	private static ForbiddenOperationException forbidden(String text) {
-		OperationOutcome outcome = new OperationOutcome();
-		outcome.addIssue()
-				.setSeverity(OperationOutcome.IssueSeverity.ERROR)
-				.setCode(OperationOutcome.IssueType.SUPPRESSED)
-				.setDiagnostics(text);
-		return new ForbiddenOperationException(text, outcome);
 	}
 }
