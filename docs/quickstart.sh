@@ -3,6 +3,8 @@
 #
 #   bash docs/quickstart.sh                 # the server of README.md's "Set up": http://localhost:8080, ./data
 #   BASE=http://127.0.0.1:18090 DATA_DIR=/tmp/qs-data bash docs/quickstart.sh
+#   QUICKSTART_ENV=quickstart.env bash docs/quickstart.sh && source quickstart.env
+#                                           # keeps the variables the examples of README.md and docs/ use
 #
 # It signs in as the site's admin, registers an integration client (the registration desk's system),
 # creates a clinic (Organization), a doctor (Practitioner working there, and the doctor's user), and
@@ -187,4 +189,9 @@ sed 's/{"fullUrl"/\n&/g' <<<"$log" | grep '"AuditEvent"' | while read -r entry; 
 done
 echo "Ravi's access log names $DOCTOR and the emergency access"
 
+if [ -n "${QUICKSTART_ENV:-}" ]; then
+	declare -p BASE FHIR DATA_DIR RUN REDIRECT ADMIN_ID ADMIN_SECRET A D DESK_ID DESK_SECRET CLINIC DOCTOR DOCTOR_USER \
+		DOCTOR_PASSWORD ASHA ASHA_CONSENT RAVI APP_ID T RAVI_USER RAVI_PASSWORD P | sed -E 's/^declare -[-a-z]* /declare -g /' >"$QUICKSTART_ENV"
+	echo "variables for the examples written to $QUICKSTART_ENV"
+fi
 printf '\nquickstart: every step answered as expected\n'
