@@ -4,7 +4,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.consentfhir.breakglass.BreakGlassFlags;
 import org.consentfhir.interceptors.audit.AuditCaptureInterceptor;
 import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.audit.AuditEventAccessInterceptor;
@@ -67,7 +66,7 @@ public class AuditConfig {
 	}
 
 	@Bean
-	ConsentAuditTrail consentAuditTrail(DurableAuditSink sink, AccessAuditEvents events, BreakGlassFlags flags) {
-		return new ConsentAuditTrail(sink, events, flags);
+	ConsentAuditTrail consentAuditTrail(DurableAuditSink sink, AccessAuditEvents events) {
+		return new ConsentAuditTrail(sink, events);
 	}
 }

@@ -18,6 +18,11 @@ public class BreakGlassConfig {
 	}
 
 	@Bean
+	PerRequestBreakGlassFlags perRequestBreakGlassFlags(BreakGlassFlags flags) {
+		return new PerRequestBreakGlassFlags(flags);
+	}
+
+	@Bean
 	BreakGlassOperation breakGlassOperation(DaoRegistry daos, BreakGlassFlags flags, ConsentCallers callers,
 			AccessAuditEvents events, DurableAuditSink audit, BreakGlassProperties properties) {
 		return new BreakGlassOperation(daos, flags, callers, events, audit, properties, Clock.systemUTC());

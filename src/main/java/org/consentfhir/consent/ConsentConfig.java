@@ -5,9 +5,10 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import javax.sql.DataSource;
 import org.consentfhir.breakglass.BreakGlassProperties;
-import org.consentfhir.interceptors.consent.ConsentAuditRecorder;
+import org.consentfhir.interceptors.consent.ConsentDecisionRecorder;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.consent.ConsentDecider;
 import org.consentfhir.interceptors.consent.ConsentGate;
@@ -70,9 +71,9 @@ public class ConsentConfig {
 
 	@Bean
 	PatientConsentInterceptor patientConsentInterceptor(FhirContext fhir, ConsentCallers callers, ConsentGate gate,
-			ConsentAuditRecorder audit, StoredResources stored, CallerVisibility visibility) {
+			List<ConsentDecisionRecorder> recorders, StoredResources stored, CallerVisibility visibility) {
 		LinkedCriteria linked = new LinkedCriteria(fhir, stored, visibility);
-		return new PatientConsentInterceptor(new PatientConsentService(callers, gate, audit, linked,
+		return new PatientConsentInterceptor(new PatientConsentService(callers, gate, recorders, linked,
 				new WholeRecordSearch(fhir, callers, gate, linked)));
 	}
 

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOperationStatusEnum;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
+import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -23,7 +24,7 @@ import org.hl7.fhir.r4.model.Bundle;
  *       ({@code Patient/1}, {@code Patient/1/$everything}, {@code Observation/2/_history/3}) is
  *       answered 403 by {@link ConsentRefusal}, as one that does not exist is.</li>
  *   <li>{@code completeOperation*}: the request's denials and break-glass permits go to the
- *       {@link ConsentAuditRecorder}.</li>
+ *       {@link ConsentDecisionRecorder}s (the audit trail, break-glass Flags).</li>
  * </ul>
  */
 public final class PatientConsentService implements IConsentService {
@@ -39,15 +40,15 @@ public final class PatientConsentService implements IConsentService {
 
 	private final ConsentCallers callers;
 	private final ConsentGate gate;
-	private final ConsentAuditRecorder audit;
+	private final List<ConsentDecisionRecorder> recorders;
 	private final LinkedCriteria linked;
 	private final WholeRecordSearch wholeRecord;
 
-	public PatientConsentService(ConsentCallers callers, ConsentGate gate, ConsentAuditRecorder audit, LinkedCriteria linked,
+	public PatientConsentService(ConsentCallers callers, ConsentGate gate, List<ConsentDecisionRecorder> recorders, LinkedCriteria linked,
 			WholeRecordSearch wholeRecord) {
 		this.callers = callers;
 		this.gate = gate;
-		this.audit = audit;
+		this.recorders = List.copyOf(recorders);
 		this.linked = linked;
 		this.wholeRecord = wholeRecord;
 	}
@@ -139,7 +140,10 @@ public final class PatientConsentService implements IConsentService {
 	private void record(RequestDetails request) {
 		ConsentDecisionLog log = ConsentDecisionLog.ifAny(request);
 		if (log != null && !log.isEmpty()) {
-			audit.record(request, callers.of(request), log);
+			ConsentCaller caller = callers.of(request);
+			for (ConsentDecisionRecorder recorder : recorders) {
+				recorder.record(request, caller, log);
+			}
 		}
 	}
 
