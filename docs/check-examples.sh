@@ -36,6 +36,7 @@ page_script() {
 cat >"$work/prelude.sh" <<PRELUDE
 source '$env_file'
 CHECK_PAGE=\$1
+CHECK_PAGE_LINES=\$(wc -l <"\$1")
 CHECK_FAILURES='$work/failures'
 CHECK_CALLS='$work/calls'
 PRELUDE
@@ -43,12 +44,11 @@ cat >>"$work/prelude.sh" <<'PRELUDE'
 # the status a command expects: a comment on the command's last line that starts with it ("# 403"),
 # or the comment line right after the command ("# 422 …")
 check_expected_status() {
-	local n=$1 text line last
-	last=$(wc -l <"$CHECK_PAGE")
+	local n=$1 text line
 	# bash reports the first or the last line of a command that spans lines: read on while what was read
 	# so far is an unfinished command (a continuation, an open quote)
 	text=$(sed -n "${n}p" "$CHECK_PAGE")
-	while [ "$n" -lt "$last" ] && { [[ $text == *\\ ]] || bash -n <<<"$text" 2>&1 | grep -q 'unexpected EOF\|unexpected end of file'; }; do
+	while [ "$n" -lt "$CHECK_PAGE_LINES" ] && { [[ $text == *\\ ]] || bash -n <<<"$text" 2>&1 | grep -q 'unexpected EOF\|unexpected end of file'; }; do
 		n=$((n + 1)); text+=$'\n'$(sed -n "${n}p" "$CHECK_PAGE")
 	done
 	line=$(sed -n "${n}p" "$CHECK_PAGE")
