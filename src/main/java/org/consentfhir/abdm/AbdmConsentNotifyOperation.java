@@ -20,6 +20,11 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.consentfhir.interceptors.auth.OperationRule;
+import org.consentfhir.interceptors.auth.FhirOperation;
+import org.consentfhir.interceptors.auth.SmartScope;
+import org.consentfhir.interceptors.auth.SmartScope.Context;
+import org.consentfhir.interceptors.auth.SmartScope.Permission;
 
 /**
  * {@code POST /fhir/$abdm-consent-notify}: the consent manager's notification to this HIP (ABDM HIP
@@ -30,7 +35,7 @@ import org.hl7.fhir.r4.model.StringType;
  * written with the caller's own request (SMART scopes on Consent, audit). Answers the Consent's
  * reference and status; the connector acknowledges to the gateway ({@code on-notify}) itself.
  */
-public class AbdmConsentNotifyOperation {
+public class AbdmConsentNotifyOperation implements FhirOperation {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,6 +47,22 @@ public class AbdmConsentNotifyOperation {
 		this.daos = daos;
 		this.consents = daos.getResourceDao(Consent.class);
 		this.patients = daos.getResourceDao(Patient.class);
+	}
+
+	/** The ABDM gateway connector relays consent artefacts: a system scope that creates and updates Consents; the Consent writes are checked again as such. */
+	@Override
+	public List<OperationRule> accessRules() {
+		return List.of((rules, scopes, patient) -> {
+			if (scopes.stream().anyMatch(AbdmConsentNotifyOperation::writesConsentsForTheSystem)) {
+				rules.allow("$abdm-consent-notify, for a system scope that creates and updates Consents")
+						.operation().named("$abdm-consent-notify").onServer().andAllowAllResponses();
+			}
+		});
+	}
+
+	static boolean writesConsentsForTheSystem(SmartScope scope) {
+		return scope.context() == Context.SYSTEM && scope.coversType("Consent")
+				&& scope.allows(Permission.CREATE) && scope.allows(Permission.UPDATE);
 	}
 
 	@Operation(name = "$abdm-consent-notify", manualRequest = true)

@@ -58,6 +58,8 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentfhir.interceptors.auth.OperationRule;
+import org.consentfhir.interceptors.auth.FhirOperation;
 
 /**
  * {@code Patient/{id}/$abdm-export?hiType=WellnessRecord&from=…&to=…&careContext=…}: the patient's
@@ -81,7 +83,7 @@ import org.slf4j.LoggerFactory;
  *       no hiType has anything.</li>
  * </ul>
  */
-public class AbdmExportOperation {
+public class AbdmExportOperation implements FhirOperation {
 
 	private static final Logger log = LoggerFactory.getLogger(AbdmExportOperation.class);
 	/** The most records of one type a document holds. */
@@ -120,6 +122,12 @@ public class AbdmExportOperation {
 		validator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
 		validator.setNoTerminologyChecks(true);
 		return validator;
+	}
+
+	/** For a reader of the Patient; every resource of the documents must be readable too. */
+	@Override
+	public List<OperationRule> accessRules() {
+		return List.of(OperationRule.onPatient("$abdm-export", "Patient", "Patient", true));
 	}
 
 	@Operation(name = "$abdm-export", type = Patient.class, idempotent = true)

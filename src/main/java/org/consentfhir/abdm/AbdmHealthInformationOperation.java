@@ -37,6 +37,8 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
+import org.consentfhir.interceptors.auth.OperationRule;
+import org.consentfhir.interceptors.auth.FhirOperation;
 
 /**
  * {@code POST /fhir/$abdm-hi-request}: the health-information request of ABDM's HIP API
@@ -54,7 +56,7 @@ import org.hl7.fhir.r4.model.StringType;
  * description), what the connector sends in the gateway's {@code notify}. Every push is audited as a
  * BALP PrivacyDisclosure naming the HIU, the push URL and the documents.
  */
-public class AbdmHealthInformationOperation {
+public class AbdmHealthInformationOperation implements FhirOperation {
 
 	static final int ENTRIES_PER_PAGE = 10;
 	private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,6 +80,17 @@ public class AbdmHealthInformationOperation {
 	private record HiRequest(String transactionId, String consentId, Date from, Date to, String pushUrl, String keyValue, String nonce) {}
 
 	private record Entry(String hiType, String careContext, String documentId, String content, String checksum) {}
+
+	/** The gateway connector's system scope (the one that relays consent artefacts); the data leaves only under a consent artefact the operation checks, and it answers statuses, no records. */
+	@Override
+	public List<OperationRule> accessRules() {
+		return List.of((rules, scopes, patient) -> {
+			if (scopes.stream().anyMatch(AbdmConsentNotifyOperation::writesConsentsForTheSystem)) {
+				rules.allow("$abdm-hi-request, for the gateway connector's system scope")
+						.operation().named("$abdm-hi-request").onServer().andAllowAllResponses();
+			}
+		});
+	}
 
 	@Operation(name = "$abdm-hi-request", manualRequest = true)
 	public Parameters request(RequestDetails request) {

@@ -22,6 +22,9 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import java.util.List;
+import org.consentfhir.interceptors.auth.OperationRule;
+import org.consentfhir.interceptors.auth.FhirOperation;
 
 /**
  * {@code POST Flag/{id}/$acknowledge}: a clinician (or an admin) has seen an alert and closes it.
@@ -30,7 +33,7 @@ import org.hl7.fhir.r4.model.StringType;
  * ({@code fhir.alerting.acknowledge-roles}) for alert Flags only; audited as a BALP PatientUpdate of
  * the Flag. It answers the Flag's id, status and end, and nothing else of the record.
  */
-public class FlagAcknowledgeOperation {
+public class FlagAcknowledgeOperation implements FhirOperation {
 
 	public static final String ACKNOWLEDGED_BY = "https://consentfhir.org/fhir/StructureDefinition/alert-acknowledged-by";
 
@@ -44,6 +47,13 @@ public class FlagAcknowledgeOperation {
 		this.roles = Set.copyOf(roles);
 		this.clock = clock;
 		this.audit = audit;
+	}
+
+	/** Any token may ask; who may acknowledge an alert (doctor, admin) is the operation's own rule, and it shows no record. */
+	@Override
+	public List<OperationRule> accessRules() {
+		return List.of((rules, scopes, patient) -> rules.allow("$acknowledge of an alert Flag")
+				.operation().named("$acknowledge").onInstancesOfType(Flag.class).andAllowAllResponses());
 	}
 
 	@Operation(name = "$acknowledge", type = Flag.class)

@@ -11,6 +11,8 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Patient;
+import org.consentfhir.interceptors.auth.OperationRule;
+import org.consentfhir.interceptors.auth.FhirOperation;
 
 /**
  * {@code Patient/{id}/$access-log[?_count=n]}: who accessed this patient's record, when, how and
@@ -18,7 +20,7 @@ import org.hl7.fhir.r4.model.Patient;
  * events included, as they arrive). For the patient (a patient-context token), the auditor role
  * and trusted clients (AuditEventAccessInterceptor).
  */
-public class AccessLogOperation {
+public class AccessLogOperation implements FhirOperation {
 
 	static final int DEFAULT_COUNT = 100;
 	static final int MAX_COUNT = 1000;
@@ -29,6 +31,12 @@ public class AccessLogOperation {
 	public AccessLogOperation(DaoRegistry daos, AuditEventStore store) {
 		this.daos = daos;
 		this.store = store;
+	}
+
+	/** A reader of AuditEvents may read any patient's log, a patient under any reading scope their own. */
+	@Override
+	public List<OperationRule> accessRules() {
+		return List.of(OperationRule.onPatient("$access-log", "AuditEvent", null, false));
 	}
 
 	@Operation(name = "$access-log", idempotent = true, type = Patient.class)

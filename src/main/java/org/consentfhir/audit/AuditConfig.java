@@ -9,6 +9,8 @@ import org.consentfhir.interceptors.audit.AccessAuditEvents;
 import org.consentfhir.interceptors.audit.AuditEventAccessInterceptor;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.audit.TokenAuditContext;
+import org.consentfhir.interceptors.audit.AuditEventEntryGuardInterceptor;
+import org.consentfhir.interceptors.audit.AuditEventImmutabilityInterceptor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -42,6 +44,18 @@ public class AuditConfig {
 		AuditRetentionJob job = new AuditRetentionJob(store, audit.retention(), java.time.Clock.systemUTC());
 		job.schedule(audit.retentionRunEvery());
 		return job;
+	}
+
+	/** AuditEvents stay out of HAPI's JPA storage, whatever path a write takes. */
+	@Bean
+	AuditEventImmutabilityInterceptor auditEventImmutabilityInterceptor() {
+		return new AuditEventImmutabilityInterceptor();
+	}
+
+	/** A transaction or batch that would write an AuditEvent is refused before anything runs. */
+	@Bean
+	AuditEventEntryGuardInterceptor auditEventEntryGuardInterceptor() {
+		return new AuditEventEntryGuardInterceptor();
 	}
 
 	@Bean

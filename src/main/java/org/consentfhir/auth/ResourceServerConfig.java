@@ -6,13 +6,15 @@ import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
 import java.util.Optional;
-import org.consentfhir.config.FhirServerProperties;
+import org.consentfhir.interceptors.auth.FhirOperation;
+import org.consentfhir.web.FhirServerProperties;
 import org.consentfhir.interceptors.auth.BearerTokenAuthenticationInterceptor;
 import org.consentfhir.interceptors.auth.CachingJwksSource;
 import org.consentfhir.interceptors.auth.ClaimNames;
 import org.consentfhir.interceptors.auth.JwtTokenVerifier;
 import org.consentfhir.interceptors.auth.RevokedTokens;
 import org.consentfhir.interceptors.auth.ScopeFilterNarrowingInterceptor;
+import org.consentfhir.interceptors.auth.ScopeRules;
 import org.consentfhir.interceptors.auth.SmartAuthorizationInterceptor;
 import org.consentfhir.interceptors.auth.SmartSearchNarrowingInterceptor;
 import org.consentfhir.interceptors.auth.TokenVerifier;
@@ -63,8 +65,9 @@ public class ResourceServerConfig {
 	}
 
 	@Bean
-	SmartAuthorizationInterceptor smartAuthorizationInterceptor(SearchParamMatcher searchParamMatcher) {
-		return new SmartAuthorizationInterceptor(new AuthorizationSearchParamMatcher(searchParamMatcher));
+	SmartAuthorizationInterceptor smartAuthorizationInterceptor(SearchParamMatcher searchParamMatcher, List<FhirOperation> operations) {
+		return new SmartAuthorizationInterceptor(new AuthorizationSearchParamMatcher(searchParamMatcher),
+				new ScopeRules(operations.stream().flatMap(operation -> operation.accessRules().stream()).toList()));
 	}
 
 	@Bean

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
-import org.consentfhir.consent.PolicyGeneration;
+import org.consentfhir.storage.PolicyGeneration;
 import org.consentfhir.interceptors.auth.RevokedTokens;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DuplicateKeyException;

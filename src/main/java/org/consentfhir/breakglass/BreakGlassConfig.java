@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import org.consentfhir.audit.DurableAuditSink;
 import org.consentfhir.interceptors.audit.AccessAuditEvents;
+import org.consentfhir.interceptors.consent.BreakGlassRoles;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,6 +12,12 @@ import org.springframework.context.annotation.Configuration;
 /** Emergency access: the {@code $break-glass} operations and the Flags they raise. */
 @Configuration
 public class BreakGlassConfig {
+
+	/** Who may break the glass, for the consent decision of a single request as for the operation. */
+	@Bean
+	BreakGlassRoles breakGlassRoles(BreakGlassProperties properties) {
+		return new BreakGlassRoles(properties.resolvedRoles());
+	}
 
 	@Bean
 	BreakGlassFlags breakGlassFlags(DaoRegistry daos) {

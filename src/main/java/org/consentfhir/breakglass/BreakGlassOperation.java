@@ -34,6 +34,8 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.consentfhir.interceptors.auth.OperationRule;
+import org.consentfhir.interceptors.auth.FhirOperation;
 
 /**
  * Emergency access to one patient's record.
@@ -49,7 +51,7 @@ import org.hl7.fhir.r4.model.StringType;
  * </ul>
  * Only a practitioner user whose role is one of the configured break-glass roles may call them.
  */
-public class BreakGlassOperation {
+public class BreakGlassOperation implements FhirOperation {
 
 	private static final int MAX_REASON_LENGTH = 1000;
 
@@ -74,6 +76,14 @@ public class BreakGlassOperation {
 		this.properties = properties;
 		this.roles = properties.resolvedRoles();
 		this.clock = clock;
+	}
+
+	/** Under a scope that reads Consents; who may break the glass (roles, a practitioner user) is the operation's own rule. */
+	@Override
+	public List<OperationRule> accessRules() {
+		return List.of(
+				OperationRule.onPatient("$break-glass", "Consent", "Consent", false),
+				OperationRule.onPatient("$break-glass-end", "Consent", "Consent", false));
 	}
 
 	@Operation(name = "$break-glass", type = Patient.class)

@@ -24,29 +24,19 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.validation.IValidatorModule;
 import java.util.List;
-import org.consentfhir.audit.AccessLogOperation;
 import org.consentfhir.audit.AuditEventResourceProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.consentfhir.abdm.AbdmConsentNotifyOperation;
-import org.consentfhir.alerting.FlagAcknowledgeOperation;
-import org.consentfhir.interceptors.alerting.AlertRuleSource;
-import org.consentfhir.interceptors.alerting.FreshAlertSearchInterceptor;
-import org.consentfhir.interceptors.sync.DuplicateReadingInterceptor;
-import org.consentfhir.interceptors.sync.UploadDigestInterceptor;
-import org.consentfhir.breakglass.BreakGlassOperation;
-import org.consentfhir.identity.BiometricEnrollOperation;
-import org.consentfhir.identity.BiometricMatchOperation;
-import org.consentfhir.consent.ConsentCheckOperation;
-import org.consentfhir.interceptors.audit.AuditEventEntryGuardInterceptor;
-import org.consentfhir.interceptors.audit.AuditEventImmutabilityInterceptor;
-import org.consentfhir.interceptors.auth.SmartCapabilityStatementInterceptor;
+import org.consentfhir.interceptors.EndpointInterceptor;
+import org.consentfhir.interceptors.StorageInterceptor;
 import org.consentfhir.interceptors.http.IfMatchPreconditionInterceptor;
 import org.consentfhir.interceptors.inputguard.RequestBodyGuardInterceptor;
 import org.consentfhir.interceptors.inputguard.SearchLimitInterceptor;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
 import org.consentfhir.interceptors.transaction.TransactionPlaceholderInterceptor;
 import org.consentfhir.interceptors.validation.DeclaredProfileValidatingInterceptor;
+import org.consentfhir.interceptors.auth.FhirOperation;
+import org.consentfhir.web.FhirServerProperties;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -73,22 +63,44 @@ import org.springframework.util.StringUtils;
 public class FhirRestConfig {
 
 	@Bean
-	public DeclaredProfileValidatingInterceptor declaredProfileValidatingInterceptor(
-			IValidationSupport validationSupport,
-			@Qualifier("myInstanceValidator") IValidatorModule instanceValidator,
-			IInterceptorService storageInterceptors) {
-		DeclaredProfileValidatingInterceptor interceptor = new DeclaredProfileValidatingInterceptor(
-				validationSupport.getFhirContext(), validationSupport, instanceValidator);
-		storageInterceptors.registerInterceptor(interceptor);
-		return interceptor;
+	DeclaredProfileValidatingInterceptor declaredProfileValidatingInterceptor(IValidationSupport validationSupport,
+			@Qualifier("myInstanceValidator") IValidatorModule instanceValidator) {
+		return new DeclaredProfileValidatingInterceptor(validationSupport.getFhirContext(), validationSupport, instanceValidator);
 	}
 
 	@Bean
-	public AuditEventImmutabilityInterceptor auditEventImmutabilityInterceptor(IInterceptorService storageInterceptors) {
-		AuditEventImmutabilityInterceptor interceptor = new AuditEventImmutabilityInterceptor();
-		storageInterceptors.registerInterceptor(interceptor);
-		return interceptor;
+	RequestBodyGuardInterceptor requestBodyGuardInterceptor(FhirServerProperties properties) {
+		return new RequestBodyGuardInterceptor(properties.maxBodyNestingDepth());
 	}
+
+	@Bean
+	SearchLimitInterceptor searchLimitInterceptor(FhirServerProperties properties) {
+		return new SearchLimitInterceptor(properties.maxSearchParameters());
+	}
+
+	@Bean
+	IfMatchPreconditionInterceptor ifMatchPreconditionInterceptor() {
+		return new IfMatchPreconditionInterceptor();
+	}
+
+	@Bean
+	TransactionPlaceholderInterceptor transactionPlaceholderInterceptor() {
+		return new TransactionPlaceholderInterceptor();
+	}
+
+	/**
+	 * The one place interceptors are registered: every {@link StorageInterceptor} bean with HAPI's
+	 * storage interceptor service (all writes, the server's own too), before anything is written
+	 * (the shipped profiles are stored once the context has started).
+	 */
+	@Bean
+	RegisteredStorageInterceptors registeredStorageInterceptors(IInterceptorService storage, List<StorageInterceptor> interceptors) {
+		interceptors.forEach(storage::registerInterceptor);
+		return new RegisteredStorageInterceptors(interceptors.size());
+	}
+
+	/** How many storage interceptors {@link #registeredStorageInterceptors} registered. */
+	record RegisteredStorageInterceptors(int count) {}
 
 	@Bean
 	public RestfulServer restfulServer(
@@ -100,19 +112,9 @@ public class FhirRestConfig {
 			ISearchParamRegistry searchParamRegistry,
 			IValidationSupport validationSupport,
 			DatabaseBackedPagingProvider pagingProvider,
+			List<EndpointInterceptor> endpointInterceptors,
 			List<PolicyInterceptor> policyInterceptors,
-			SmartCapabilityStatementInterceptor smartCapabilityStatement,
-			ConsentCheckOperation consentCheck,
-			AccessLogOperation accessLog,
-			BreakGlassOperation breakGlass,
-			FlagAcknowledgeOperation flagAcknowledge,
-			BiometricEnrollOperation biometricEnroll,
-			BiometricMatchOperation biometricMatch,
-			AbdmConsentNotifyOperation abdmConsentNotify,
-			org.consentfhir.abdm.AbdmExportOperation abdmExport,
-			org.consentfhir.abdm.AbdmHealthInformationOperation abdmHealthInformation,
-			ca.uhn.fhir.jpa.ips.provider.IpsOperationProvider summary,
-			AlertRuleSource alertRules,
+			List<FhirOperation> operations,
 			AuditEventResourceProvider auditEvents,
 			FhirServerProperties properties) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -123,16 +125,7 @@ public class FhirRestConfig {
 				.toList());
 		server.registerProvider(auditEvents);
 		server.registerProvider(systemProvider);
-		server.registerProvider(consentCheck);
-		server.registerProvider(accessLog);
-		server.registerProvider(breakGlass);
-		server.registerProvider(flagAcknowledge);
-		server.registerProvider(biometricEnroll);
-		server.registerProvider(biometricMatch);
-		server.registerProvider(abdmConsentNotify);
-		server.registerProvider(abdmExport);
-		server.registerProvider(abdmHealthInformation);
-		server.registerProvider(summary);
+		operations.forEach(server::registerProvider);
 		server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 
@@ -145,18 +138,9 @@ public class FhirRestConfig {
 						? new HardcodedServerAddressStrategy(properties.publicBaseUrl())
 						: new IncomingRequestAddressStrategy());
 
-		server.registerInterceptor(new RequestBodyGuardInterceptor(properties.maxBodyNestingDepth()));
-		server.registerInterceptor(new SearchLimitInterceptor(properties.maxSearchParameters()));
-		server.registerInterceptor(new IfMatchPreconditionInterceptor());
-		server.registerInterceptor(new TransactionPlaceholderInterceptor());
-		server.registerInterceptor(new AuditEventEntryGuardInterceptor());
-		server.registerInterceptor(new FreshAlertSearchInterceptor());
-		server.registerInterceptor(new UploadDigestInterceptor());
-		server.registerInterceptor(new DuplicateReadingInterceptor(systemDao.getContext(),
-				reading -> alertRules.current().definitionFor(reading.getCode()).isPresent()));
+		endpointInterceptors.forEach(server::registerInterceptor);
 		server.registerInterceptor(new ResponseHighlighterInterceptor());
 		server.registerInterceptor(new OpenApiInterceptor());
-		server.registerInterceptor(smartCapabilityStatement);
 		PolicySwitch.apply(server, policyInterceptors, properties.policyEnabled());
 		return server;
 	}

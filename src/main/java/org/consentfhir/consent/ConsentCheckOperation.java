@@ -22,6 +22,8 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.consentfhir.interceptors.auth.OperationRule;
+import org.consentfhir.interceptors.auth.FhirOperation;
 
 /**
  * {@code Patient/{id}/$consent-check?actor=Practitioner/1&actor=Organization/2&purpose=TREAT[&type=Observation]}:
@@ -30,7 +32,7 @@ import org.hl7.fhir.r4.model.StringType;
  * Consent, if one decided), {@code purpose} and {@code at}. Reads the patient's Consents through
  * the same {@link ConsentSource} as enforcement, so a revocation shows in the very next answer.
  */
-public class ConsentCheckOperation {
+public class ConsentCheckOperation implements FhirOperation {
 
 	private static final java.util.regex.Pattern ACTOR = java.util.regex.Pattern.compile(
 			"^(Practitioner|PractitionerRole|Organization|CareTeam|RelatedPerson|Patient|Device)/[A-Za-z0-9\\-.]{1,64}$");
@@ -45,6 +47,12 @@ public class ConsentCheckOperation {
 		this.decider = decider;
 		this.source = source;
 		this.clock = clock;
+	}
+
+	/** A reader of Consents (a patient: their own) may ask; it answers a decision, no record. */
+	@Override
+	public List<OperationRule> accessRules() {
+		return List.of(OperationRule.onPatient("$consent-check", "Consent", "Consent", false));
 	}
 
 	@Operation(name = "$consent-check", idempotent = true, type = Patient.class)

@@ -1,13 +1,12 @@
 package org.consentfhir.consent;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import javax.sql.DataSource;
-import org.consentfhir.breakglass.BreakGlassProperties;
+import org.consentfhir.interceptors.consent.BreakGlassRoles;
 import org.consentfhir.interceptors.consent.ConsentCallers;
 import org.consentfhir.interceptors.consent.ConsentDecider;
 import org.consentfhir.interceptors.consent.ConsentDecisionRecorder;
@@ -21,14 +20,18 @@ import org.consentfhir.interceptors.consent.LinkedCriteria;
 import org.consentfhir.interceptors.consent.NoSuchRecordInterceptor;
 import org.consentfhir.interceptors.consent.OperationTargetConsentInterceptor;
 import org.consentfhir.interceptors.consent.PermittedPatientsNarrowingInterceptor;
+import org.consentfhir.interceptors.consent.RegistrationConsentInterceptor;
 import org.consentfhir.interceptors.consent.StoredResources;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import org.consentfhir.interceptors.consent.PatientConsentInterceptor;
 import org.consentfhir.interceptors.consent.PatientConsentService;
 import org.consentfhir.interceptors.consent.WholeRecordSearch;
+import org.consentfhir.interceptors.policy.PolicyGenerationInterceptor;
+import org.consentfhir.storage.PolicyGeneration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Patient consent: the decision, its cached inputs kept current across nodes by the
@@ -48,10 +51,13 @@ public class ConsentConfig {
 	}
 
 	@Bean
-	PolicyGeneration policyGeneration(DataSource dataSource, IInterceptorService storageInterceptors) {
-		PolicyGeneration generation = new PolicyGeneration(dataSource);
-		storageInterceptors.registerInterceptor(new PolicyGenerationInterceptor(generation));
-		return generation;
+	PolicyGeneration policyGeneration(DataSource dataSource) {
+		return new PolicyGeneration(dataSource);
+	}
+
+	@Bean
+	PolicyGenerationInterceptor policyGenerationInterceptor(PolicyGeneration generation) {
+		return new PolicyGenerationInterceptor(generation);
 	}
 
 	@Bean
@@ -60,8 +66,8 @@ public class ConsentConfig {
 	}
 
 	@Bean
-	ConsentCallers consentCallers(ConsentSource source, ConsentProperties consent, BreakGlassProperties breakGlass) {
-		return new ConsentCallers(source, new HashSet<>(consent.trustedClients()), breakGlass.resolvedRoles());
+	ConsentCallers consentCallers(ConsentSource source, ConsentProperties consent, BreakGlassRoles breakGlass) {
+		return new ConsentCallers(source, new HashSet<>(consent.trustedClients()), breakGlass.roles());
 	}
 
 	@Bean
@@ -115,9 +121,9 @@ public class ConsentConfig {
 
 	@Bean
 	@ConditionalOnProperty(name = "fhir.consent.grant-treatment-on-registration", havingValue = "true")
-	RegistrationConsentInterceptor registrationConsentInterceptor(DaoRegistry daos, ConsentCallers callers,
-			org.springframework.transaction.PlatformTransactionManager transactions) {
-		return new RegistrationConsentInterceptor(daos, callers, transactions);
+	RegistrationConsentInterceptor registrationConsentInterceptor(ConsentCallers callers, StoredResources stored, DaoRegistry daos,
+			PlatformTransactionManager transactions) {
+		return new RegistrationConsentInterceptor(callers, stored, new DaoGrantedConsents(daos, transactions));
 	}
 
 	@Bean

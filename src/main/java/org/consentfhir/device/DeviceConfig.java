@@ -13,15 +13,34 @@ import java.util.Set;
 import org.consentfhir.interceptors.device.DeviceAssignment;
 import org.consentfhir.interceptors.device.DeviceAssignmentInterceptor;
 import org.consentfhir.interceptors.device.DeviceRegistry;
+import org.consentfhir.interceptors.alerting.AlertRuleSource;
+import org.consentfhir.interceptors.sync.DuplicateReadingInterceptor;
+import org.consentfhir.interceptors.sync.UploadDigestInterceptor;
+import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DeviceUseStatement;
 import org.hl7.fhir.r4.model.IdType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Devices that write readings: their assignment to patients, read from the Device resources on every request. */
+/**
+ * Devices that write readings: their assignment to patients, read from the Device resources on every
+ * request; and their offline uploads: checksums of each entry and readings stored once however often
+ * they are sent.
+ */
 @Configuration
 public class DeviceConfig {
+
+	@Bean
+	UploadDigestInterceptor uploadDigestInterceptor() {
+		return new UploadDigestInterceptor();
+	}
+
+	/** Only readings an alert rule knows (a vital sign) are fingerprinted. */
+	@Bean
+	DuplicateReadingInterceptor duplicateReadingInterceptor(FhirContext fhir, AlertRuleSource alertRules) {
+		return new DuplicateReadingInterceptor(fhir, reading -> alertRules.current().definitionFor(reading.getCode()).isPresent());
+	}
 
 	@Bean
 	DeviceAssignmentInterceptor deviceAssignmentInterceptor(DaoRegistry daos) {

@@ -14,6 +14,11 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import java.util.List;
+import org.consentfhir.interceptors.auth.OperationRule;
+import org.consentfhir.interceptors.auth.FhirOperation;
+import org.consentfhir.interceptors.auth.SmartScope.Context;
+import org.consentfhir.interceptors.auth.SmartScope.Permission;
 
 /**
  * {@code POST Patient/{id}/$biometric-enroll} with {@code template} (base64Binary, a fingerprint
@@ -23,7 +28,7 @@ import org.hl7.fhir.r4.model.Reference;
  * with the caller's own request, so SMART scopes, consent and the audit trail apply as to any
  * update; the template itself is never stored, logged or answered.
  */
-public class BiometricEnrollOperation {
+public class BiometricEnrollOperation implements FhirOperation {
 
 	private final IFhirResourceDao<Patient> patients;
 	private final BiometricIdentifiers identifiers;
@@ -33,6 +38,17 @@ public class BiometricEnrollOperation {
 		this.patients = daos.getResourceDao(Patient.class);
 		this.identifiers = identifiers;
 		this.lookup = lookup;
+	}
+
+	/** A user or system scope that updates Patients; the update itself is checked again as one. */
+	@Override
+	public List<OperationRule> accessRules() {
+		return List.of((rules, scopes, patient) -> {
+			if (scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.UPDATE))) {
+				rules.allow("$biometric-enroll, for a writer of Patients").operation().named("$biometric-enroll")
+						.onInstancesOfType(Patient.class).andAllowAllResponses();
+			}
+		});
 	}
 
 	@Operation(name = "$biometric-enroll", type = Patient.class)

@@ -14,6 +14,11 @@ import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
+import java.util.List;
+import org.consentfhir.interceptors.auth.OperationRule;
+import org.consentfhir.interceptors.auth.FhirOperation;
+import org.consentfhir.interceptors.auth.SmartScope.Context;
+import org.consentfhir.interceptors.auth.SmartScope.Permission;
 
 /**
  * {@code POST Patient/$biometric-match} with {@code template}: the patient enrolled with that
@@ -22,7 +27,7 @@ import org.hl7.fhir.r4.model.Patient;
  * match). Every lookup is an AuditEvent (DICOM Query, subtype {@code biometric-match}) naming the
  * patient shown, never the template or its hash.
  */
-public class BiometricMatchOperation {
+public class BiometricMatchOperation implements FhirOperation {
 
 	private final DaoRegistry daos;
 	private final BiometricIdentifiers identifiers;
@@ -41,6 +46,17 @@ public class BiometricMatchOperation {
 		this.gate = gate;
 		this.events = events;
 		this.audit = audit;
+	}
+
+	/** A lookup by fingerprint is a search of Patients: a user or system scope that searches them, and the answer must be readable. */
+	@Override
+	public List<OperationRule> accessRules() {
+		return List.of((rules, scopes, patient) -> {
+			if (scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.SEARCH))) {
+				rules.allow("$biometric-match, for a searcher of Patients").operation().named("$biometric-match")
+						.onType(Patient.class).andRequireExplicitResponseAuthorization();
+			}
+		});
 	}
 
 	@Operation(name = "$biometric-match", type = Patient.class)

@@ -1,7 +1,6 @@
 package org.consentfhir.identity;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.nio.file.Path;
 import org.consentfhir.audit.DurableAuditSink;
@@ -29,17 +28,13 @@ public class IdentityConfig {
 	}
 
 	@Bean
-	GlobalPatientIdInterceptor globalPatientIdInterceptor(BiometricLookup lookup, IInterceptorService storageInterceptors) {
-		GlobalPatientIdInterceptor globalIds = new GlobalPatientIdInterceptor(lookup);
-		storageInterceptors.registerInterceptor(globalIds);
-		return globalIds;
+	GlobalPatientIdInterceptor globalPatientIdInterceptor(BiometricLookup lookup) {
+		return new GlobalPatientIdInterceptor(lookup);
 	}
 
 	@Bean
-	KnownIdentifierInterceptor knownIdentifierInterceptor(FhirContext fhir, IInterceptorService storageInterceptors) {
-		KnownIdentifierInterceptor knownIdentifiers = new KnownIdentifierInterceptor(fhir);
-		storageInterceptors.registerInterceptor(knownIdentifiers);
-		return knownIdentifiers;
+	KnownIdentifierInterceptor knownIdentifierInterceptor(FhirContext fhir) {
+		return new KnownIdentifierInterceptor(fhir);
 	}
 
 	@Bean

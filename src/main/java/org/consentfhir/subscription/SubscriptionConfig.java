@@ -1,7 +1,6 @@
 package org.consentfhir.subscription;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import java.net.InetAddress;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
@@ -78,27 +77,20 @@ public class SubscriptionConfig {
 	}
 
 	@Bean
-	SubscriptionWriteInterceptor subscriptionWriteInterceptor(EndpointPolicy endpoints, SubscriptionProperties properties,
-			IInterceptorService storageInterceptors) {
-		SubscriptionWriteInterceptor interceptor = new SubscriptionWriteInterceptor(endpoints, new ChannelHeaderPolicy(properties.allowedHeaders()));
-		storageInterceptors.registerInterceptor(interceptor);
-		return interceptor;
+	SubscriptionWriteInterceptor subscriptionWriteInterceptor(EndpointPolicy endpoints, SubscriptionProperties properties) {
+		return new SubscriptionWriteInterceptor(endpoints, new ChannelHeaderPolicy(properties.allowedHeaders()));
 	}
 
 	@Bean
 	SubscriptionDeliveryInterceptor subscriptionDeliveryInterceptor(FhirContext fhir, EndpointPolicy endpoints, CallerVisibility visibility,
-			ObjectProvider<RevocationList> revocations, AuthProperties auth, IInterceptorService storageInterceptors) {
-		SubscriptionDeliveryInterceptor interceptor = new SubscriptionDeliveryInterceptor(fhir, endpoints, visibility,
+			ObjectProvider<RevocationList> revocations, AuthProperties auth) {
+		return new SubscriptionDeliveryInterceptor(fhir, endpoints, visibility,
 				Optional.<RevokedTokens>ofNullable(revocations.getIfAvailable()).orElse(RevokedTokens.NONE),
 				auth.trustedIssuers().stream().map(AuthProperties.Issuer::issuer).collect(Collectors.toSet()));
-		storageInterceptors.registerInterceptor(interceptor);
-		return interceptor;
 	}
 
 	@Bean
-	NotificationOnlySubscriptionInterceptor notificationOnlySubscriptionInterceptor(IInterceptorService storageInterceptors) {
-		NotificationOnlySubscriptionInterceptor interceptor = new NotificationOnlySubscriptionInterceptor();
-		storageInterceptors.registerInterceptor(interceptor);
-		return interceptor;
+	NotificationOnlySubscriptionInterceptor notificationOnlySubscriptionInterceptor() {
+		return new NotificationOnlySubscriptionInterceptor();
 	}
 }

@@ -7,7 +7,6 @@ import ca.uhn.fhir.jpa.ips.generator.IpsGeneratorSvcImpl;
 import ca.uhn.fhir.jpa.ips.jpa.DefaultJpaIpsGenerationStrategy;
 import ca.uhn.fhir.jpa.ips.jpa.JpaSectionSearchStrategy;
 import ca.uhn.fhir.jpa.ips.jpa.JpaSectionSearchStrategyCollection;
-import ca.uhn.fhir.jpa.ips.provider.IpsOperationProvider;
 import jakarta.annotation.Nonnull;
 import org.hl7.fhir.r4.model.Flag;
 import org.springframework.context.annotation.Bean;
@@ -27,7 +26,7 @@ public class SummaryConfig {
 	static final String ALERTS_SECTION_CODE = "104605-1";
 
 	@Bean
-	IpsOperationProvider ipsOperationProvider(FhirContext fhir, DaoRegistry daos) {
+	SummaryOperation summaryOperation(FhirContext fhir, DaoRegistry daos) {
 		DefaultJpaIpsGenerationStrategy strategy = new DefaultJpaIpsGenerationStrategy() {
 			@Override
 			protected void addSections() {
@@ -45,7 +44,7 @@ public class SummaryConfig {
 		};
 		strategy.setDaoRegistry(daos);
 		strategy.setFhirContext(fhir);
-		return new IpsOperationProvider(new IpsGeneratorSvcImpl(fhir, strategy));
+		return new SummaryOperation(new IpsGeneratorSvcImpl(fhir, strategy));
 	}
 
 	private static final class ActiveFlags extends JpaSectionSearchStrategy<Flag> {

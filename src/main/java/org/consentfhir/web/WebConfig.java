@@ -1,6 +1,5 @@
 package org.consentfhir.web;
 
-import org.consentfhir.config.FhirServerProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,7 +1,7 @@
 package org.consentfhir.auth.server;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.consentfhir.config.FhirServerProperties;
+import org.consentfhir.web.FhirServerProperties;
 import org.consentfhir.interceptors.auth.AccessToken;
 import org.consentfhir.interceptors.auth.BearerCredentials;
 import org.consentfhir.interceptors.auth.InvalidTokenException;

@@ -10,7 +10,7 @@ import org.consentfhir.auth.AuthProperties;
 import org.consentfhir.auth.BuiltinIssuer;
 import org.consentfhir.auth.CorsConfig.SmartAppCors;
 import org.consentfhir.auth.RevocationList;
-import org.consentfhir.config.FhirServerProperties;
+import org.consentfhir.web.FhirServerProperties;
 import org.consentfhir.storage.StorageProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;

@@ -4,4 +4,7 @@ package org.consentfhir.interceptors.alerting;
 public interface AlertRuleSource {
 
 	AlertRules current();
+
+	/** A definition is being written: the book is read again once the current transaction commits (at once outside one). */
+	void reloadAfterCommit();
 }

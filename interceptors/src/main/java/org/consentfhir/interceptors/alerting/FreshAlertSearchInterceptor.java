@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Set;
+import org.consentfhir.interceptors.EndpointInterceptor;
 
 /**
  * Searches of alerts ({@code Flag}, {@code DetectedIssue}) are always answered from the database,
@@ -17,7 +18,7 @@ import java.util.Set;
  * <p>Hooks {@code SERVER_INCOMING_REQUEST_POST_PROCESSED}; default order.
  */
 @Interceptor
-public class FreshAlertSearchInterceptor {
+public class FreshAlertSearchInterceptor implements EndpointInterceptor {
 
 	private static final Set<String> ALERT_TYPES = Set.of("Flag", "DetectedIssue");
 

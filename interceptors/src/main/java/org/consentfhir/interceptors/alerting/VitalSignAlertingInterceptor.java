@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.consentfhir.interceptors.InterceptorOrder;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
+import org.consentfhir.interceptors.StorageInterceptor;
 
 /**
  * Raises alerts for vital-sign readings: when an Observation is created or updated, each rule it
@@ -22,7 +23,7 @@ import org.hl7.fhir.r4.model.Observation;
  * {@link InterceptorOrder#ALERTING}.
  */
 @Interceptor(order = InterceptorOrder.ALERTING)
-public class VitalSignAlertingInterceptor {
+public class VitalSignAlertingInterceptor implements StorageInterceptor {
 
 	private final AlertRuleSource rules;
 	private final AlertStore store;

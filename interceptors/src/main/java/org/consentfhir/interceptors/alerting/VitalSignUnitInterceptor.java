@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.consentfhir.interceptors.StorageInterceptor;
 
 /**
  * Refuses an Observation whose measurement does not fit its ObservationDefinition (a heart rate in
@@ -22,7 +23,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * {@link InterceptorOrder#VITAL_SIGN_UNITS}.
  */
 @Interceptor(order = InterceptorOrder.VITAL_SIGN_UNITS)
-public class VitalSignUnitInterceptor {
+public class VitalSignUnitInterceptor implements StorageInterceptor {
 
 	private final AlertRuleSource rules;
 

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.consentfhir.interceptors.EndpointInterceptor;
 
 /**
  * A transaction or batch that would write an AuditEvent is refused whole with 405 before anything
@@ -17,7 +18,7 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
  * absolute URL). Hooks {@code SERVER_INCOMING_REQUEST_PRE_HANDLED}.
  */
 @Interceptor
-public class AuditEventEntryGuardInterceptor {
+public class AuditEventEntryGuardInterceptor implements EndpointInterceptor {
 
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
 	public void serverIncomingRequestPreHandled(RequestDetails request) {

@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import org.consentfhir.interceptors.InterceptorOrder;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.consentfhir.interceptors.StorageInterceptor;
 
 /**
  * Keeps AuditEvents out of HAPI's JPA storage, whose paths the {@code /AuditEvent} endpoint does not
@@ -22,7 +23,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
  * {@link InterceptorOrder#AUDIT_IMMUTABILITY}.
  */
 @Interceptor(order = InterceptorOrder.AUDIT_IMMUTABILITY)
-public class AuditEventImmutabilityInterceptor {
+public class AuditEventImmutabilityInterceptor implements StorageInterceptor {
 
 	private static final String AUDIT_EVENT = "AuditEvent";
 

@@ -3,15 +3,12 @@ package org.consentfhir.interceptors.auth;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderAppliesTo;
-import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderOperationNamedAndScoped;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
 import org.consentfhir.interceptors.auth.SmartScope.Context;
 import org.consentfhir.interceptors.auth.SmartScope.Permission;
-import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Patient;
 
 /**
  * Translates a token's SMART scopes into HAPI authorization rules for one request. Every rule is
@@ -32,6 +29,9 @@ import org.hl7.fhir.r4.model.Patient;
  *   <li>Transaction and batch Bundles are allowed as envelopes; each entry meets the same rules.</li>
  *   <li>A query filter ({@code ?category=vital-signs}) limits what the scope reaches to resources
  *       matching it.</li>
+ *   <li>The {@code $operations} of HAPI's JPA server this server offers ({@code $everything},
+ *       {@code $validate}, {@code $snapshot}, {@code $meta}) have their rules here; every operation the
+ *       server adds brings its own {@link OperationRule}, given to the constructor.</li>
  * </ul>
  */
 public final class ScopeRules {
@@ -42,9 +42,17 @@ public final class ScopeRules {
 
 	static final String DEFAULT_DENY = "no scope of the access token allows this request";
 
-	private ScopeRules() {}
+	/** HAPI's {@code Patient/[id]/$everything}: every resource of its answer must be readable too. */
+	private static final OperationRule EVERYTHING = OperationRule.onPatient("$everything", "Patient", "Patient", true);
 
-	public static List<IAuthRule> forRequest(AccessToken token, RestOperationTypeEnum operation, String resourceType) {
+	private final List<OperationRule> operations;
+
+	/** @param operations the access rules the server's own operations bring */
+	public ScopeRules(List<OperationRule> operations) {
+		this.operations = List.copyOf(operations);
+	}
+
+	public List<IAuthRule> forRequest(AccessToken token, RestOperationTypeEnum operation, String resourceType) {
 		List<SmartScope> scopes = token.scopes().stream()
 				.filter(s -> s.context() != Context.PATIENT || token.patient() != null)
 				.toList();
@@ -92,23 +100,14 @@ public final class ScopeRules {
 		if (scopes.stream().anyMatch(s -> s.allows(Permission.CREATE) || s.allows(Permission.UPDATE))) {
 			rules.allow("$validate stores nothing").operation().named("$validate").atAnyLevel().andAllowAllResponses();
 		}
-		patientOperationRules(rules, scopes, patient);
-		biometricRules(rules, scopes);
+		EVERYTHING.allow(rules, scopes, patient);
 		if (scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("StructureDefinition") && s.allows(Permission.READ))) {
 			rules.allow("$snapshot of a StructureDefinition, for its reader").operation().named("$snapshot")
 					.onInstancesOfType(org.hl7.fhir.r4.model.StructureDefinition.class).andAllowAllResponses();
 		}
-		if (scopes.stream().anyMatch(s -> s.context() == Context.SYSTEM && s.coversType("Consent")
-				&& s.allows(Permission.CREATE) && s.allows(Permission.UPDATE))) {
-			// the ABDM gateway connector relays consent artefacts; the Consent writes are checked again as such
-			rules.allow("$abdm-consent-notify, for a system scope that creates and updates Consents")
-					.operation().named("$abdm-consent-notify").onServer().andAllowAllResponses();
-			// the data leaves only under a consent artefact the operation checks; it answers statuses, no records
-			rules.allow("$abdm-hi-request, for the gateway connector's system scope")
-					.operation().named("$abdm-hi-request").onServer().andAllowAllResponses();
+		for (OperationRule rule : operations) {
+			rule.allow(rules, scopes, patient);
 		}
-		// who may acknowledge an alert (doctor, admin) is the operation's own rule; it shows no record
-		rules.allow("$acknowledge of an alert Flag").operation().named("$acknowledge").onInstancesOfType(Flag.class).andAllowAllResponses();
 		metaRules(rules, scopes);
 		rules.denyAll(DEFAULT_DENY);
 		return rules.build();
@@ -128,64 +127,6 @@ public final class ScopeRules {
 			return null;
 		}
 		return "no scope of the access token allows " + (needed == Permission.SEARCH ? "search" : "read") + " of " + type;
-	}
-
-	/**
-	 * Operations on one Patient, as data: who may call them. A user or system scope that reads
-	 * {@code staffReads} allows them on any Patient; a patient scope that reads {@code ownReads}
-	 * (null: any type) allows them on the token's own patient. {@code $everything}'s resources must
-	 * each be readable too; the others answer with no patient data of their own.
-	 */
-	private record PatientOperation(String name, String staffReads, String ownReads, boolean checkEachResource) {}
-
-	private static final List<PatientOperation> PATIENT_OPERATIONS = List.of(
-			new PatientOperation("$everything", "Patient", "Patient", true),
-			new PatientOperation("$summary", "Patient", "Patient", true),
-			new PatientOperation("$abdm-export", "Patient", "Patient", true),
-			new PatientOperation("$consent-check", "Consent", "Consent", false),
-			new PatientOperation("$access-log", "AuditEvent", null, false),
-			// who may break the glass (roles, a practitioner user) is the operation's own rule
-			new PatientOperation("$break-glass", "Consent", "Consent", false),
-			new PatientOperation("$break-glass-end", "Consent", "Consent", false));
-
-	private static void patientOperationRules(RuleBuilder rules, List<SmartScope> scopes, IdType patient) {
-		for (PatientOperation operation : PATIENT_OPERATIONS) {
-			boolean staff = scopes.stream().anyMatch(s ->
-					s.context() != Context.PATIENT && s.coversType(operation.staffReads()) && s.allows(Permission.READ));
-			boolean own = scopes.stream().anyMatch(s -> s.context() == Context.PATIENT && s.allows(Permission.READ)
-					&& (operation.ownReads() == null || s.coversType(operation.ownReads())));
-			if (staff) {
-				finish(rules.allow(operation.name() + " of any Patient, for a reader of " + operation.staffReads())
-						.operation().named(operation.name()).onInstancesOfType(Patient.class), operation);
-			} else if (own) {
-				finish(rules.allow(operation.name() + " of the token's own patient")
-						.operation().named(operation.name()).onInstance(patient), operation);
-			}
-		}
-	}
-
-	private static void finish(IAuthRuleBuilderOperationNamedAndScoped scoped, PatientOperation operation) {
-		if (operation.checkEachResource()) {
-			scoped.andRequireExplicitResponseAuthorization();
-		} else {
-			scoped.andAllowAllResponses();
-		}
-	}
-
-	/**
-	 * Fingerprint enrolment updates a Patient (a user or system scope that updates Patients; the
-	 * update itself is checked again as one); a lookup by fingerprint is a search of Patients whose
-	 * answer must be readable.
-	 */
-	private static void biometricRules(RuleBuilder rules, List<SmartScope> scopes) {
-		if (scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.UPDATE))) {
-			rules.allow("$biometric-enroll, for a writer of Patients").operation().named("$biometric-enroll")
-					.onInstancesOfType(Patient.class).andAllowAllResponses();
-		}
-		if (scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.SEARCH))) {
-			rules.allow("$biometric-match, for a searcher of Patients").operation().named("$biometric-match")
-					.onType(Patient.class).andRequireExplicitResponseAuthorization();
-		}
 	}
 
 	/** $meta reads and $meta-add/-delete change tags of any resource: only for unfiltered user or system scopes on every type. */

@@ -22,8 +22,11 @@ import org.consentfhir.interceptors.policy.PolicyInterceptor;
  */
 public class SmartAuthorizationInterceptor extends AuthorizationInterceptor implements PolicyInterceptor {
 
-	public SmartAuthorizationInterceptor(IAuthorizationSearchParamMatcher filterMatcher) {
+	private final ScopeRules scopeRules;
+
+	public SmartAuthorizationInterceptor(IAuthorizationSearchParamMatcher filterMatcher, ScopeRules scopeRules) {
 		super(PolicyEnum.DENY);
+		this.scopeRules = scopeRules;
 		setAuthorizationSearchParamMatcher(filterMatcher);
 		// History and reads by id are let in and every resource on the way out is checked instead:
 		// HAPI cannot tell on the way in whether Observation/1/_history is in a patient's compartment.
@@ -39,6 +42,6 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor impl
 					.denyAll("no access token")
 					.build();
 		}
-		return ScopeRules.forRequest(token, requestDetails.getRestOperationType(), requestDetails.getResourceName());
+		return scopeRules.forRequest(token, requestDetails.getRestOperationType(), requestDetails.getResourceName());
 	}
 }

@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.UriType;
+import org.consentfhir.interceptors.EndpointInterceptor;
 
 /**
  * Declares SMART on FHIR in the CapabilityStatement: {@code rest.security.service} SMART-on-FHIR and
@@ -23,7 +24,7 @@ import org.hl7.fhir.r4.model.UriType;
  * statement says how to get access whether or not the policy is switched on.
  */
 @Interceptor
-public class SmartCapabilityStatementInterceptor {
+public class SmartCapabilityStatementInterceptor implements EndpointInterceptor {
 
 	static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 

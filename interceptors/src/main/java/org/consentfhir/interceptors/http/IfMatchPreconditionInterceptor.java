@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import org.consentfhir.interceptors.InterceptorOrder;
+import org.consentfhir.interceptors.EndpointInterceptor;
 
 /**
  * Answers a stale {@code If-Match} on an update or patch with 412 Precondition Failed, as the FHIR
@@ -20,7 +21,7 @@ import org.consentfhir.interceptors.InterceptorOrder;
  * exception. Order: {@link InterceptorOrder#HTTP_CONFORMANCE}.
  */
 @Interceptor(order = InterceptorOrder.HTTP_CONFORMANCE)
-public class IfMatchPreconditionInterceptor {
+public class IfMatchPreconditionInterceptor implements EndpointInterceptor {
 
 	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
 	public BaseServerResponseException serverPreProcessOutgoingException(

@@ -11,6 +11,7 @@ import org.consentfhir.interceptors.InterceptorOrder;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+import org.consentfhir.interceptors.StorageInterceptor;
 
 /**
  * Every Patient carries one global id: an identifier of system {@link #SYSTEM} whose value is a
@@ -24,7 +25,7 @@ import org.hl7.fhir.r4.model.Patient;
  * {@link InterceptorOrder#GLOBAL_PATIENT_ID}: before profile validation checks the id's form.
  */
 @Interceptor(order = InterceptorOrder.GLOBAL_PATIENT_ID)
-public class GlobalPatientIdInterceptor {
+public class GlobalPatientIdInterceptor implements StorageInterceptor {
 
 	public static final String SYSTEM = KnownIdentifiers.GLOBAL_PATIENT_ID.system();
 

@@ -9,6 +9,7 @@ import java.util.List;
 import org.consentfhir.interceptors.InterceptorOrder;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
+import org.consentfhir.interceptors.StorageInterceptor;
 
 /**
  * Refuses (422, naming each broken rule) a write of any resource with an identifier of a system the
@@ -22,7 +23,7 @@ import org.hl7.fhir.r4.model.Identifier;
  * resource that claims a profile gets the validator's full list of problems first.
  */
 @Interceptor(order = InterceptorOrder.KNOWN_IDENTIFIERS)
-public class KnownIdentifierInterceptor {
+public class KnownIdentifierInterceptor implements StorageInterceptor {
 
 	private final FhirContext fhir;
 

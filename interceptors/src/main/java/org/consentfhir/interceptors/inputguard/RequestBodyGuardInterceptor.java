@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Optional;
 import org.consentfhir.interceptors.InterceptorOrder;
+import org.consentfhir.interceptors.EndpointInterceptor;
 
 /**
  * Refuses request bodies that are unsafe to parse, with 400 and an OperationOutcome: XML carrying a
@@ -19,7 +20,7 @@ import org.consentfhir.interceptors.InterceptorOrder;
  * needs no identity. The body size limit is applied earlier, at the servlet level.
  */
 @Interceptor(order = InterceptorOrder.REQUEST_BODY_GUARD)
-public class RequestBodyGuardInterceptor {
+public class RequestBodyGuardInterceptor implements EndpointInterceptor {
 
 	private final int maxDepth;
 

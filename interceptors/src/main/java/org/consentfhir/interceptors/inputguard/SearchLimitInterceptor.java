@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.util.UrlUtil;
 import org.consentfhir.interceptors.InterceptorOrder;
 import org.hl7.fhir.r4.model.Bundle;
+import org.consentfhir.interceptors.EndpointInterceptor;
 
 /**
  * Refuses, with 400 and an OperationOutcome, searches beyond {@link SearchLimits}: paging parameters
@@ -28,7 +29,7 @@ import org.hl7.fhir.r4.model.Bundle;
  * Order: {@link InterceptorOrder#SEARCH_LIMITS}, with the other input guards, as it needs no identity.
  */
 @Interceptor(order = InterceptorOrder.SEARCH_LIMITS)
-public class SearchLimitInterceptor {
+public class SearchLimitInterceptor implements EndpointInterceptor {
 
 	private final SearchLimits limits;
 

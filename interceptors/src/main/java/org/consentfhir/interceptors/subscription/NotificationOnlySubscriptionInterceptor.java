@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Subscription;
+import org.consentfhir.interceptors.StorageInterceptor;
 
 /**
  * Refuses a Subscription that asks for a payload (422): HAPI matches and delivers as the server,
@@ -16,7 +17,7 @@ import org.hl7.fhir.r4.model.Subscription;
  * <p>Hooks {@code STORAGE_PRESTORAGE_RESOURCE_CREATED} and {@code _UPDATED}; default order.
  */
 @Interceptor
-public class NotificationOnlySubscriptionInterceptor {
+public class NotificationOnlySubscriptionInterceptor implements StorageInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void storagePrestorageResourceCreated(IBaseResource resource) {

@@ -16,6 +16,7 @@ import org.consentfhir.interceptors.consent.CallerVisibility;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentfhir.interceptors.StorageInterceptor;
 
 /**
  * Decides, before each rest-hook notification, whether it may go: the endpoint must still pass the
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * delivery; order {@link InterceptorOrder#SUBSCRIPTION_DELIVERY}.
  */
 @Interceptor(order = InterceptorOrder.SUBSCRIPTION_DELIVERY)
-public class SubscriptionDeliveryInterceptor {
+public class SubscriptionDeliveryInterceptor implements StorageInterceptor {
 
 	private static final Logger log = LoggerFactory.getLogger(SubscriptionDeliveryInterceptor.class);
 

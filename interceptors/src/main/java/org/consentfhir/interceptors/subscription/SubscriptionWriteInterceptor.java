@@ -15,6 +15,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
+import org.consentfhir.interceptors.StorageInterceptor;
 
 /**
  * Keeps Subscriptions from making the server a request-forgery tool, at write time:
@@ -31,7 +32,7 @@ import org.hl7.fhir.r4.model.Subscription;
  * or changed, so HAPI's own status updates do not depend on DNS.
  */
 @Interceptor(order = InterceptorOrder.SUBSCRIPTION_WRITE)
-public class SubscriptionWriteInterceptor {
+public class SubscriptionWriteInterceptor implements StorageInterceptor {
 
 	private final EndpointPolicy endpoints;
 	private final ChannelHeaderPolicy headers;

@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Observation;
+import org.consentfhir.interceptors.EndpointInterceptor;
 
 /**
  * Makes every reading upload idempotent: a reading (an Observation of a code with an
@@ -46,7 +47,7 @@ import org.hl7.fhir.r4.model.Observation;
  * </ul>
  */
 @Interceptor
-public class DuplicateReadingInterceptor {
+public class DuplicateReadingInterceptor implements EndpointInterceptor {
 
 	private static final String FINGERPRINT_KEY = DuplicateReadingInterceptor.class.getName() + ".fingerprint";
 	private static final String REPEATS_KEY = DuplicateReadingInterceptor.class.getName() + ".repeats";

@@ -14,6 +14,7 @@ import org.consentfhir.interceptors.InterceptorOrder;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.consentfhir.interceptors.EndpointInterceptor;
 
 /**
  * Refuses an upload that was damaged on the way, with 400 and nothing stored, before any other work:
@@ -29,7 +30,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * <p>Hooks {@code SERVER_INCOMING_REQUEST_POST_PROCESSED}, order {@link InterceptorOrder#UPLOAD_DIGEST}.
  */
 @Interceptor(order = InterceptorOrder.UPLOAD_DIGEST)
-public class UploadDigestInterceptor {
+public class UploadDigestInterceptor implements EndpointInterceptor {
 
 	private static final List<String> HEADERS = List.of("Repr-Digest", "Content-Digest", "Digest");
 

@@ -15,6 +15,7 @@ import java.util.List;
 import org.consentfhir.interceptors.InterceptorOrder;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.consentfhir.interceptors.StorageInterceptor;
 
 /**
  * Validates a resource against the profiles it claims in {@code meta.profile} before it is stored,
@@ -31,7 +32,7 @@ import org.hl7.fhir.instance.model.api.IPrimitiveType;
  * is configured per resource type and answers 412; this server wants one rule for every type and 422.
  */
 @Interceptor(order = InterceptorOrder.PROFILE_VALIDATION)
-public class DeclaredProfileValidatingInterceptor {
+public class DeclaredProfileValidatingInterceptor implements StorageInterceptor {
 
 	private final IValidationSupport validationSupport;
 	private final FhirValidator validator;

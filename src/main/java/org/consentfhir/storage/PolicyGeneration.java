@@ -1,6 +1,7 @@
-package org.consentfhir.consent;
+package org.consentfhir.storage;
 
 import javax.sql.DataSource;
+import org.consentfhir.interceptors.policy.PolicyChangeCounter;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,7 +18,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * revoked at sign-out, counter {@code org.consentfhir.auth.RevocationList}'s) does not drop the
  * caches of another (consent, counter {@link #ACCESS_POLICY}).
  */
-public class PolicyGeneration {
+public class PolicyGeneration implements PolicyChangeCounter {
 
 	/** The counter of Consents, affiliations and alert rules. */
 	public static final int ACCESS_POLICY = 1;
@@ -32,7 +33,7 @@ public class PolicyGeneration {
 
 	/** @param counter the row of {@code fhir_policy_generation} this generation counts in */
 	public PolicyGeneration(DataSource dataSource, int counter) {
-		new ResourceDatabasePopulator(new ClassPathResource("consent/schema.sql")).execute(dataSource);
+		new ResourceDatabasePopulator(new ClassPathResource("storage/policy-generation.sql")).execute(dataSource);
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.counter = counter;
 		this.bumpedKey = PolicyGeneration.class.getName() + ".bumped." + counter;
@@ -50,6 +51,7 @@ public class PolicyGeneration {
 	}
 
 	/** Increments the counter in the caller's transaction (once per transaction), or on its own without one. */
+	@Override
 	public void bump() {
 		if (TransactionSynchronizationManager.isActualTransactionActive() && TransactionSynchronizationManager.isSynchronizationActive()) {
 			if (TransactionSynchronizationManager.hasResource(bumpedKey)) {

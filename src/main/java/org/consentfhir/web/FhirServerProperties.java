@@ -1,4 +1,4 @@
-package org.consentfhir.config;
+package org.consentfhir.web;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -1,4 +1,4 @@
-package org.consentfhir.web;
+package org.consentfhir.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.consentfhir.web;
+package org.consentfhir.ratelimit;
 
 import java.time.Clock;
 import org.consentfhir.auth.AuthProperties;

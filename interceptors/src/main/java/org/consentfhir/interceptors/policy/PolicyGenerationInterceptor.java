@@ -1,13 +1,14 @@
-package org.consentfhir.consent;
+package org.consentfhir.interceptors.policy;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.consentfhir.interceptors.StorageInterceptor;
 
 /**
- * Moves the {@link PolicyGeneration} when a resource that decides access is created, updated or
+ * Moves the {@link PolicyChangeCounter} when a resource that decides access is created, updated or
  * deleted: Consent, PractitionerRole (a practitioner's organizations), CareTeam, and the alert rules
  * (ObservationDefinition), which other nodes keep in memory the same way. Hooks the
  * {@code STORAGE_PRECOMMIT_RESOURCE_*} pointcuts, so the counter moves in the same transaction as the
@@ -15,13 +16,13 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * (internal ones such as break-glass too), whether or not policy is enforced.
  */
 @Interceptor
-public class PolicyGenerationInterceptor {
+public class PolicyGenerationInterceptor implements StorageInterceptor {
 
 	private static final Set<String> POLICY_TYPES = Set.of("Consent", "PractitionerRole", "CareTeam", "ObservationDefinition");
 
-	private final PolicyGeneration generation;
+	private final PolicyChangeCounter generation;
 
-	public PolicyGenerationInterceptor(PolicyGeneration generation) {
+	public PolicyGenerationInterceptor(PolicyChangeCounter generation) {
 		this.generation = generation;
 	}
 

@@ -1,4 +1,4 @@
-package org.consentfhir.web;
+package org.consentfhir.ratelimit;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.consentfhir.auth.AuthProperties;
 import org.consentfhir.interceptors.ratelimit.RateLimiter;
+import org.consentfhir.web.OperationOutcomes;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
