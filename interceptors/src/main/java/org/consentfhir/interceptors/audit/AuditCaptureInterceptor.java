@@ -6,9 +6,11 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
+import ca.uhn.fhir.storage.interceptor.balp.BalpProfileEnum;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
 import org.consentfhir.interceptors.InterceptorOrder;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
 
 /**
@@ -18,7 +20,9 @@ import org.consentfhir.interceptors.policy.PolicyInterceptor;
  * before the response goes out.
  *
  * <p>Hooks, as BALP does, {@code STORAGE_PRESHOW_RESOURCES} and {@code STORAGE_PRECOMMIT_RESOURCE_*};
- * for operations, which BALP leaves out, {@code STORAGE_PRESHOW_RESOURCES} once more;
+ * for operations, which BALP leaves out, {@code STORAGE_PRESHOW_RESOURCES} once more. The write events
+ * are built by {@link WriteAuditEvents} to BALP's shape (these hooks replace BALP's own, which HAPI
+ * then does not call), for speed;
  * order {@link InterceptorOrder#AUDIT_CAPTURE}, after consent has removed what the caller may not see.
  * Docs: https://hapifhir.io/hapi-fhir/docs/security/balp_interceptor.html
  */
@@ -35,6 +39,7 @@ public class AuditCaptureInterceptor extends BalpAuditCaptureInterceptor impleme
 	private final IBalpAuditEventSink sink;
 	private final AccessAuditEvents events;
 	private final org.consentfhir.interceptors.consent.PatientCompartment compartment;
+	private final WriteAuditEvents writes;
 
 	public AuditCaptureInterceptor(IBalpAuditEventSink sink, IBalpAuditContextServices context,
 			org.consentfhir.interceptors.consent.PatientCompartment compartment) {
@@ -42,6 +47,31 @@ public class AuditCaptureInterceptor extends BalpAuditCaptureInterceptor impleme
 		this.sink = sink;
 		this.events = new AccessAuditEvents(context);
 		this.compartment = compartment;
+		this.writes = new WriteAuditEvents(context);
+	}
+
+	@Override
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void hookStoragePrecommitResourceCreated(IBaseResource resource, ServletRequestDetails request) {
+		recordWrite(resource, request, BalpProfileEnum.BASIC_CREATE, BalpProfileEnum.PATIENT_CREATE);
+	}
+
+	@Override
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void hookStoragePrecommitResourceUpdated(IBaseResource oldResource, IBaseResource resource, ServletRequestDetails request) {
+		recordWrite(resource, request, BalpProfileEnum.BASIC_UPDATE, BalpProfileEnum.PATIENT_UPDATE);
+	}
+
+	@Override
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+	public void hookStoragePrecommitResourceDeleted(IBaseResource resource, ServletRequestDetails request) {
+		recordWrite(resource, request, BalpProfileEnum.BASIC_DELETE, BalpProfileEnum.PATIENT_DELETE);
+	}
+
+	private void recordWrite(IBaseResource resource, ServletRequestDetails request, BalpProfileEnum basic, BalpProfileEnum patient) {
+		if (request != null) { // a write of the server's own, outside any request, is no access to audit
+			sink.recordAuditEvent(writes.of(resource, request, basic, patient));
+		}
 	}
 
 	/**
