@@ -52,12 +52,9 @@ public class AbdmConsentNotifyOperation implements FhirOperation {
 	/** The ABDM gateway connector relays consent artefacts: a system scope that creates and updates Consents; the Consent writes are checked again as such. */
 	@Override
 	public List<OperationRule> accessRules() {
-		return List.of((rules, scopes, patient) -> {
-			if (scopes.stream().anyMatch(AbdmConsentNotifyOperation::writesConsentsForTheSystem)) {
-				rules.allow("$abdm-consent-notify, for a system scope that creates and updates Consents")
-						.operation().named("$abdm-consent-notify").onServer().andAllowAllResponses();
-			}
-		});
+		return List.of(OperationRule.whenAnyScope(AbdmConsentNotifyOperation::writesConsentsForTheSystem,
+				rules -> rules.allow("$abdm-consent-notify, for a system scope that creates and updates Consents")
+						.operation().named("$abdm-consent-notify").onServer().andAllowAllResponses()));
 	}
 
 	static boolean writesConsentsForTheSystem(SmartScope scope) {

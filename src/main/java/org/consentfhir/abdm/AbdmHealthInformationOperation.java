@@ -84,12 +84,9 @@ public class AbdmHealthInformationOperation implements FhirOperation {
 	/** The gateway connector's system scope (the one that relays consent artefacts); the data leaves only under a consent artefact the operation checks, and it answers statuses, no records. */
 	@Override
 	public List<OperationRule> accessRules() {
-		return List.of((rules, scopes, patient) -> {
-			if (scopes.stream().anyMatch(AbdmConsentNotifyOperation::writesConsentsForTheSystem)) {
-				rules.allow("$abdm-hi-request, for the gateway connector's system scope")
-						.operation().named("$abdm-hi-request").onServer().andAllowAllResponses();
-			}
-		});
+		return List.of(OperationRule.whenAnyScope(AbdmConsentNotifyOperation::writesConsentsForTheSystem,
+				rules -> rules.allow("$abdm-hi-request, for the gateway connector's system scope")
+						.operation().named("$abdm-hi-request").onServer().andAllowAllResponses()));
 	}
 
 	@Operation(name = "$abdm-hi-request", manualRequest = true)

@@ -43,12 +43,9 @@ public class BiometricEnrollOperation implements FhirOperation {
 	/** A user or system scope that updates Patients; the update itself is checked again as one. */
 	@Override
 	public List<OperationRule> accessRules() {
-		return List.of((rules, scopes, patient) -> {
-			if (scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.UPDATE))) {
-				rules.allow("$biometric-enroll, for a writer of Patients").operation().named("$biometric-enroll")
-						.onInstancesOfType(Patient.class).andAllowAllResponses();
-			}
-		});
+		return List.of(OperationRule.whenAnyScope(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.UPDATE),
+				rules -> rules.allow("$biometric-enroll, for a writer of Patients").operation().named("$biometric-enroll")
+						.onInstancesOfType(Patient.class).andAllowAllResponses()));
 	}
 
 	@Operation(name = "$biometric-enroll", type = Patient.class)

@@ -51,12 +51,9 @@ public class BiometricMatchOperation implements FhirOperation {
 	/** A lookup by fingerprint is a search of Patients: a user or system scope that searches them, and the answer must be readable. */
 	@Override
 	public List<OperationRule> accessRules() {
-		return List.of((rules, scopes, patient) -> {
-			if (scopes.stream().anyMatch(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.SEARCH))) {
-				rules.allow("$biometric-match, for a searcher of Patients").operation().named("$biometric-match")
-						.onType(Patient.class).andRequireExplicitResponseAuthorization();
-			}
-		});
+		return List.of(OperationRule.whenAnyScope(s -> s.context() != Context.PATIENT && s.coversType("Patient") && s.allows(Permission.SEARCH),
+				rules -> rules.allow("$biometric-match, for a searcher of Patients").operation().named("$biometric-match")
+						.onType(Patient.class).andRequireExplicitResponseAuthorization()));
 	}
 
 	@Operation(name = "$biometric-match", type = Patient.class)

@@ -3,12 +3,10 @@ package org.consentfhir.consent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import org.consentfhir.interceptors.consent.ConsentDecider;
 import org.consentfhir.interceptors.consent.PurposeOfUse;
+import org.consentfhir.testsupport.Clinic;
 import org.consentfhir.testsupport.EndToEndTest;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
@@ -99,15 +97,7 @@ class ConsentCheckOperationTest extends EndToEndTest {
 	}
 
 	private String grant(String patient, String actor, PurposeOfUse purpose) {
-		Consent consent = new Consent();
-		consent.setStatus(Consent.ConsentState.ACTIVE);
-		consent.setScope(new CodeableConcept(new Coding(ConsentDecider.SCOPE_SYSTEM, ConsentDecider.PATIENT_PRIVACY, null)));
-		consent.addCategory(new CodeableConcept(new Coding("http://loinc.org", "59284-0", "Patient Consent")));
-		consent.setPatient(new Reference("Patient/" + patient));
-		Consent.ProvisionComponent provision = consent.getProvision().setType(Consent.ConsentProvisionType.PERMIT);
-		provision.addActor().setReference(new Reference(actor))
-				.setRole(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", null)));
-		provision.addPurpose(new Coding(PurposeOfUse.SYSTEM, purpose.code(), null));
-		return client.create().resource(consent).execute().getId().toUnqualifiedVersionless().getValue();
+		return client.create().resource(Clinic.consent(patient, Consent.ConsentProvisionType.PERMIT, actor, purpose))
+				.execute().getId().toUnqualifiedVersionless().getValue();
 	}
 }

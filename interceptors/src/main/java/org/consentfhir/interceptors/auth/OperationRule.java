@@ -2,6 +2,8 @@ package org.consentfhir.interceptors.auth;
 
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.IdType;
 
 /**
@@ -28,5 +30,14 @@ public interface OperationRule {
 	 */
 	static OperationRule onPatient(String name, String staffReads, String ownReads, boolean checkEachResource) {
 		return new PatientOperationRule(name, staffReads, ownReads, checkEachResource);
+	}
+
+	/** Allows the operation as {@code allow} adds its rules, where any of the token's scopes {@code permits} it. */
+	static OperationRule whenAnyScope(Predicate<SmartScope> permits, Consumer<RuleBuilder> allow) {
+		return (rules, scopes, patient) -> {
+			if (scopes.stream().anyMatch(permits)) {
+				allow.accept(rules);
+			}
+		};
 	}
 }
