@@ -87,7 +87,7 @@ class BuiltinAuthorizationServerTest extends EndToEndTest {
 
 		assertThat(changes).extracting(org.hl7.fhir.r4.model.AuditEvent::getOutcomeDesc)
 				.containsExactlyInAnyOrder("user created with role nurse", "user disabled, and their tokens and sessions ended",
-						"client removed, and its tokens revoked");
+						"client registered at /connect/register with scope system/Practitioner.rs", "client removed, and its tokens revoked");
 		assertThat(changes).allSatisfy(e -> assertThat(e.getAgentFirstRep().getWho().getIdentifier().getValue()).isEqualTo(ADMIN_CLIENT_ID));
 	}
 

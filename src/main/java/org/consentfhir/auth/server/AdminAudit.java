@@ -10,7 +10,7 @@ import org.hl7.fhir.r4.model.Identifier;
 /**
  * Puts every change an administrator makes to who may sign in or call the server on the record:
  * an AuditEvent of DICOM type 110137 "User Security Attributes Changed" for a user created,
- * disabled, enabled or given a new password, a device's client registered, a client removed. It names the
+ * disabled, enabled or given a new password, a client registered (at {@code /connect/register} or as a device's), a client removed. It names the
  * administrator (client and person of the admin token) and the user or client changed.
  */
 final class AdminAudit {
@@ -30,11 +30,21 @@ final class AdminAudit {
 
 	/** A change to the OAuth client {@code clientId}. */
 	void clientChanged(AccessToken admin, AuditEvent.AuditEventAction action, String clientId, String description) {
-		sink.recordAuditEvent(event(admin, action, CLIENT_ID_SYSTEM, clientId, description));
+		sink.recordAuditEvent(event(admin.clientId(), admin.describe(), admin.fhirUser(), action, CLIENT_ID_SYSTEM, clientId, description));
+	}
+
+	/** A client registered at {@code /connect/register} by the client {@code registrar} (its token's subject). */
+	void clientRegistered(String registrar, AuditEvent.AuditEventAction action, String clientId, String description) {
+		sink.recordAuditEvent(event(registrar, "client " + registrar, null, action, CLIENT_ID_SYSTEM, clientId, description));
 	}
 
 	private static AuditEvent event(AccessToken admin, AuditEvent.AuditEventAction action, String system, String changed,
 			String description) {
+		return event(admin.clientId(), admin.describe(), admin.fhirUser(), action, system, changed, description);
+	}
+
+	private static AuditEvent event(String adminClient, String adminDescription, String adminUser, AuditEvent.AuditEventAction action,
+			String system, String changed, String description) {
 		AuditEvent event = new AuditEvent();
 		event.setType(new Coding(SignInAudit.DCM, "110137", "User Security Attributes Changed"));
 		event.setAction(action);
@@ -42,10 +52,9 @@ final class AdminAudit {
 		event.setOutcome(AuditEvent.AuditEventOutcome._0);
 		event.setOutcomeDesc(description);
 		AuditEvent.AuditEventAgentComponent requestor = event.addAgent().setRequestor(true);
-		requestor.getWho().setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(admin.clientId()))
-				.setDisplay(admin.describe());
-		if (admin.fhirUser() != null) {
-			requestor.getWho().setReference(admin.fhirUser());
+		requestor.getWho().setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(adminClient)).setDisplay(adminDescription);
+		if (adminUser != null) {
+			requestor.getWho().setReference(adminUser);
 		}
 		event.addEntity().getWhat().setIdentifier(new Identifier().setSystem(system).setValue(changed)).setDisplay(changed);
 		event.getSource().getObserver().setDisplay("built-in authorization server");

@@ -78,6 +78,7 @@ public class AuthorizationServerConfig {
 			SmartTokenResponse tokenResponse,
 			JwtClientAssertionDecoderFactory clientAssertionDecoders,
 			ClientBootstrap registeredClients,
+			AdminAudit adminAudit,
 			UserAccounts accounts,
 			RevocationList revocations,
 			SmartAppCors corsSource)
@@ -91,6 +92,7 @@ public class AuthorizationServerConfig {
 										registrations.setRegisteredClientConverter(registeredClients::fromRegistration);
 									}
 								}))
+								.clientRegistrationResponseHandler(new RegistrationResponse(adminAudit))
 								.errorResponseHandler(new RegistrationErrorResponse())))
 						.tokenEndpoint(token -> token.accessTokenRequestConverter(new PasswordGrant.Converter())
 								.authenticationProvider(passwordGrant)
