@@ -30,12 +30,12 @@ final class AdminAudit {
 
 	/** A change to the OAuth client {@code clientId}. */
 	void clientChanged(AccessToken admin, AuditEvent.AuditEventAction action, String clientId, String description) {
-		sink.recordAuditEvent(event(admin.clientId(), admin.describe(), admin.fhirUser(), action, CLIENT_ID_SYSTEM, clientId, description));
+		sink.recordAuditEvent(event(admin, action, CLIENT_ID_SYSTEM, clientId, description));
 	}
 
 	/** A client registered at {@code /connect/register} by the client {@code registrar} (its token's subject). */
-	void clientRegistered(String registrar, AuditEvent.AuditEventAction action, String clientId, String description) {
-		sink.recordAuditEvent(event(registrar, "client " + registrar, null, action, CLIENT_ID_SYSTEM, clientId, description));
+	void clientRegistered(String registrar, String clientId, String description) {
+		sink.recordAuditEvent(event(registrar, "client " + registrar, null, AuditEvent.AuditEventAction.C, CLIENT_ID_SYSTEM, clientId, description));
 	}
 
 	private static AuditEvent event(AccessToken admin, AuditEvent.AuditEventAction action, String system, String changed,

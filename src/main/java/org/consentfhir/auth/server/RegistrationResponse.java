@@ -3,7 +3,6 @@ package org.consentfhir.auth.server;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServletServerHttpResponse;
@@ -35,7 +34,7 @@ final class RegistrationResponse implements AuthenticationSuccessHandler {
 		if (registered) {
 			// the principal is the registering access token; its subject is the client it was issued to
 			Authentication registrar = (Authentication) registration.getPrincipal();
-			audit.clientRegistered(registrar.getName(), AuditEvent.AuditEventAction.C, registration.getClientRegistration().getClientId(),
+			audit.clientRegistered(registrar.getName(), registration.getClientRegistration().getClientId(),
 					"client registered at /connect/register with scope " + String.join(" ", registration.getClientRegistration().getScopes()));
 		}
 		ServletServerHttpResponse answer = new ServletServerHttpResponse(response);
