@@ -1,4 +1,4 @@
-package org.consentfhir.ops;
+package org.consentfhir.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
