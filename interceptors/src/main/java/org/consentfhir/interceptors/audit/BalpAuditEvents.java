@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import ca.uhn.fhir.storage.interceptor.balp.BalpProfileEnum;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
+import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.UrlUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -97,11 +98,8 @@ final class BalpAuditEvents {
 
 	private AuditEvent query(ServletRequestDetails request, BalpProfileEnum profile) {
 		AuditEvent event = common(request, profile);
-		AuditEventEntityComponent query = event.addEntity();
-		query.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
-				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
-		query.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(BalpConstants.CS_OBJECT_ROLE_24_QUERY)
-				.setDisplay(QUERY_ROLE_DISPLAY);
+		AuditEventEntityComponent query = addEntity(event, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT,
+				BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY, BalpConstants.CS_OBJECT_ROLE_24_QUERY, QUERY_ROLE_DISPLAY);
 		query.setDescription(request.getRequestType().name() + " " + request.getCompleteUrl());
 		StringBuilder url = new StringBuilder(request.getFhirServerBase()).append('/').append(request.getRequestPath());
 		char separator = '?';
@@ -116,32 +114,35 @@ final class BalpAuditEvents {
 	}
 
 	private static void addData(AuditEvent event, String reference) {
-		AuditEventEntityComponent data = event.addEntity();
-		data.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
-				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
-		data.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE)
-				.setDisplay(BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE_DISPLAY);
-		data.getWhat().setReference(reference);
+		addEntity(event, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY,
+				BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE, BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE_DISPLAY)
+				.getWhat().setReference(reference);
 	}
 
 	private static void addPatient(AuditEvent event, String reference) {
-		AuditEventEntityComponent person = event.addEntity();
-		person.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON)
-				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY);
-		person.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(BalpConstants.CS_OBJECT_ROLE_1_PATIENT)
-				.setDisplay(BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY);
-		person.getWhat().setReference(reference);
+		addEntity(event, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY,
+				BalpConstants.CS_OBJECT_ROLE_1_PATIENT, BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY)
+				.getWhat().setReference(reference);
+	}
+
+	/** An entity of BALP's entity type and object role code systems. */
+	private static AuditEventEntityComponent addEntity(AuditEvent event, String type, String typeDisplay, String role, String roleDisplay) {
+		AuditEventEntityComponent entity = event.addEntity();
+		entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(type).setDisplay(typeDisplay);
+		entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(role).setDisplay(roleDisplay);
+		return entity;
 	}
 
 	private Set<String> compartmentOwners(Collection<IBaseResource> resources, ServletRequestDetails request) {
 		FhirContext fhir = request.getFhirContext();
+		FhirTerser terser = fhir.newTerser();
 		Set<String> owners = new TreeSet<>();
 		for (IBaseResource resource : resources) {
 			String type = fhir.getResourceType(resource);
 			if ("Patient".equals(type)) {
 				owners.add(context.massageResourceIdForStorage(request, resource, resource.getIdElement()));
 			} else if (!fhir.getResourceDefinition(resource).getSearchParamsForCompartmentName("Patient").isEmpty()) {
-				fhir.newTerser().getCompartmentOwnersForResource("Patient", resource,
+				terser.getCompartmentOwnersForResource("Patient", resource,
 								CompartmentSearchParameterModifications.fromAdditionalAndOmittedSPNames(type, Set.of(), Set.of()))
 						.forEach(owner -> owners.add(context.massageResourceIdForStorage(request, resource, owner)));
 			}

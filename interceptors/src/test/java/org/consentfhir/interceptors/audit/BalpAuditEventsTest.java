@@ -50,16 +50,21 @@ class BalpAuditEventsTest {
 		}
 	};
 
-	@Test
-	void createUpdateAndDeleteEventsAreBalpsOwn() {
-		Observation reading = new Observation();
+	/** A reading in two patients' compartments, a patient, and a record of no patient. */
+	private final Observation reading = new Observation();
+	private final Patient patient = new Patient();
+	private final Practitioner doctor = new Practitioner();
+	private final List<AuditEvent> recorded = new ArrayList<>();
+
+	BalpAuditEventsTest() {
 		reading.setId("Observation/12");
 		reading.setSubject(new Reference("Patient/5")).addPerformer(new Reference("Patient/6"));
-		Patient patient = new Patient();
 		patient.setId("Patient/5");
-		Practitioner doctor = new Practitioner();
 		doctor.setId("Practitioner/7");
+	}
 
+	@Test
+	void createUpdateAndDeleteEventsAreBalpsOwn() {
 		for (var resource : List.of(reading, patient, doctor)) {
 			assertThat(ours(resource, RestOperationTypeEnum.CREATE)).isEqualTo(balps(resource, RestOperationTypeEnum.CREATE));
 			assertThat(ours(resource, RestOperationTypeEnum.UPDATE)).isEqualTo(balps(resource, RestOperationTypeEnum.UPDATE));
@@ -71,14 +76,6 @@ class BalpAuditEventsTest {
 
 	@Test
 	void readSearchAndPageEventsAreBalpsOwn() {
-		Observation reading = new Observation();
-		reading.setId("Observation/12");
-		reading.setSubject(new Reference("Patient/5")).addPerformer(new Reference("Patient/6"));
-		Patient patient = new Patient();
-		patient.setId("Patient/5");
-		Practitioner doctor = new Practitioner();
-		doctor.setId("Practitioner/7");
-
 		for (var resource : List.of(reading, patient, doctor)) {
 			assertThat(shownBy(ours(), RestOperationTypeEnum.READ, resource)).isEqualTo(shownBy(balps(), RestOperationTypeEnum.READ, resource));
 			assertThat(shownBy(ours(), RestOperationTypeEnum.VREAD, resource)).isEqualTo(shownBy(balps(), RestOperationTypeEnum.VREAD, resource));
@@ -99,12 +96,8 @@ class BalpAuditEventsTest {
 	/** What consent withholds (set to null before the capture sees it) is not recorded as shown. */
 	@Test
 	void aWithheldResourceIsNotRecordedAsShown() {
-		Observation reading = new Observation();
-		reading.setId("Observation/12");
-		reading.setSubject(new Reference("Patient/5"));
 		SimplePreResourceShowDetails details = new SimplePreResourceShowDetails(List.of(reading));
 		details.setResource(0, null);
-		List<AuditEvent> recorded = new ArrayList<>();
 		new AuditCaptureInterceptor(recorded::add, context, new PatientCompartment(FHIR))
 				.storagePreshowResources(details, request(RestOperationTypeEnum.READ));
 		assertThat(recorded).isEmpty();
@@ -112,27 +105,16 @@ class BalpAuditEventsTest {
 
 	@Test
 	void aWriteOutsideAnyRequestRecordsNothing() {
-		List<AuditEvent> recorded = new ArrayList<>();
 		new AuditCaptureInterceptor(recorded::add, context, new PatientCompartment(FHIR)).hookStoragePrecommitResourceCreated(new Patient(), null);
 		assertThat(recorded).isEmpty();
 	}
 
-	/** HAPI calls one hook for the pointcut, the subclass's (it replaces BALP's, which is not called as well). */
+	/** HAPI dispatches each write to the capture once: one event per written resource. */
 	@Test
 	void hapiRecordsOneEventPerWrite() {
-		List<AuditEvent> recorded = new ArrayList<>();
-		InterceptorService hooks = new InterceptorService();
-		hooks.registerInterceptor(new AuditCaptureInterceptor(recorded::add, context, new PatientCompartment(FHIR)));
-		Patient patient = new Patient();
-		patient.setId("Patient/5");
-		ServletRequestDetails request = request(RestOperationTypeEnum.CREATE);
-		hooks.callHooks(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, new HookParams()
-				.add(IBaseResource.class, patient)
-				.add(RequestDetails.class, request)
-				.add(ServletRequestDetails.class, request)
-				.add(TransactionDetails.class, new TransactionDetails())
-				.add(InterceptorInvocationTimingEnum.class, InterceptorInvocationTimingEnum.ACTIVE));
-		assertThat(recorded).hasSize(1);
+		Patient written = new Patient();
+		written.setId("Patient/5");
+		assertThat(writtenBy(ours(), RestOperationTypeEnum.CREATE, written)).hasSize(1);
 	}
 
 	private Object ours() {
@@ -142,8 +124,6 @@ class BalpAuditEventsTest {
 	private Object balps() {
 		return new BalpAuditCaptureInterceptor(recorded::add, context);
 	}
-
-	private final List<AuditEvent> recorded = new ArrayList<>();
 
 	/** The events the capture records for these resources shown, through HAPI's hook dispatch as in the server. */
 	private List<String> shownBy(Object capture, RestOperationTypeEnum operation, IBaseResource... shown) {
@@ -162,36 +142,41 @@ class BalpAuditEventsTest {
 				.add(IPreResourceShowDetails.class, new SimplePreResourceShowDetails(List.of(shown)))
 				.add(RequestDetails.class, request)
 				.add(ServletRequestDetails.class, request));
-		List<String> events = new ArrayList<>();
-		for (AuditEvent event : recorded) {
-			event.setRecorded(null);
-			events.add(FHIR.newJsonParser().encodeResourceToString(event));
-		}
-		return events;
+		return encoded();
 	}
 
+	/** The events the capture records for a write of this resource, through HAPI's hook dispatch as in the server. */
+	private List<String> writtenBy(Object capture, RestOperationTypeEnum operation, IBaseResource resource) {
+		recorded.clear();
+		InterceptorService hooks = new InterceptorService();
+		hooks.registerInterceptor(capture);
+		ServletRequestDetails request = request(operation);
+		HookParams params = new HookParams().add(IBaseResource.class, resource);
+		if (operation == RestOperationTypeEnum.UPDATE) {
+			params.add(IBaseResource.class, resource);
+		} else if (operation == RestOperationTypeEnum.DELETE) {
+			params.add(org.hl7.fhir.instance.model.api.IIdType.class, resource.getIdElement());
+		}
+		params.add(RequestDetails.class, request)
+				.add(ServletRequestDetails.class, request)
+				.add(TransactionDetails.class, new TransactionDetails())
+				.add(InterceptorInvocationTimingEnum.class, InterceptorInvocationTimingEnum.ACTIVE);
+		hooks.callHooks(switch (operation) {
+			case CREATE -> Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED;
+			case UPDATE -> Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED;
+			default -> Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED;
+		}, params);
+		return encoded();
+	}
+
+	/** The one event of a write, as this server's capture records it. */
 	private String ours(IBaseResource resource, RestOperationTypeEnum operation) {
-		List<AuditEvent> recorded = new ArrayList<>();
-		AuditCaptureInterceptor capture = new AuditCaptureInterceptor(recorded::add, context, new PatientCompartment(FHIR));
-		ServletRequestDetails request = request(operation);
-		switch (operation) {
-			case CREATE -> capture.hookStoragePrecommitResourceCreated(resource, request);
-			case UPDATE -> capture.hookStoragePrecommitResourceUpdated(resource, resource, request);
-			default -> capture.hookStoragePrecommitResourceDeleted(resource, request);
-		}
-		return encoded(recorded);
+		return single(writtenBy(ours(), operation, resource));
 	}
 
+	/** The one event of a write, as HAPI's BALP capture records it. */
 	private String balps(IBaseResource resource, RestOperationTypeEnum operation) {
-		List<AuditEvent> recorded = new ArrayList<>();
-		BalpAuditCaptureInterceptor capture = new BalpAuditCaptureInterceptor(recorded::add, context);
-		ServletRequestDetails request = request(operation);
-		switch (operation) {
-			case CREATE -> capture.hookStoragePrecommitResourceCreated(resource, request);
-			case UPDATE -> capture.hookStoragePrecommitResourceUpdated(resource, resource, request);
-			default -> capture.hookStoragePrecommitResourceDeleted(resource, request);
-		}
-		return encoded(recorded);
+		return single(writtenBy(balps(), operation, resource));
 	}
 
 	private static ServletRequestDetails request(RestOperationTypeEnum operation) {
@@ -203,10 +188,18 @@ class BalpAuditEventsTest {
 		return request;
 	}
 
-	private static String encoded(List<AuditEvent> events) {
+	/** The recorded events as JSON, without the time they were recorded. */
+	private List<String> encoded() {
+		List<String> events = new ArrayList<>();
+		for (AuditEvent event : recorded) {
+			event.setRecorded(null);
+			events.add(FHIR.newJsonParser().encodeResourceToString(event));
+		}
+		return events;
+	}
+
+	private static String single(List<String> events) {
 		assertThat(events).hasSize(1);
-		AuditEvent event = events.get(0);
-		event.setRecorded(null);
-		return FHIR.newJsonParser().encodeResourceToString(event);
+		return events.get(0);
 	}
 }
