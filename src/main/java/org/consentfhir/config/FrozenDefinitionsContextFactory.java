@@ -14,7 +14,7 @@ import org.springframework.core.Ordered;
  * server ({@code onRefresh}) creates nearly every HAPI bean: 146 resource DAOs and providers with a
  * dozen autowired fields each. Spring caches "which beans are of this type" only once the definitions
  * are frozen, which it does after {@code onRefresh}; before that each of those thousands of lookups
- * walks all of the ~1,000 bean definitions, about a quarter of the start-up (BENCHMARKS.md). By the time
+ * walks all of the ~1,000 bean definitions: about 2.5 s of a 22 s start (BENCHMARKS.md). By the time
  * the web server is created every bean factory post-processor has run and every bean post-processor is
  * registered, so no definition or type prediction changes afterwards; a definition registered later
  * still clears the cache, as in Spring's own frozen phase.
