@@ -12,6 +12,6 @@ COPY src/build/fast-start-layout.sh /opt/fhir/fast-start-layout.sh
 RUN bash /opt/fhir/fast-start-layout.sh /opt/fhir/server.jar /opt/fhir/server && rm /opt/fhir/server.jar
 ENV FHIR_STORAGE_DATA_DIR=/var/lib/fhir \
     MALLOC_ARENA_MAX=2 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+UseSerialGC"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+UseSerialGC -XX:MetaspaceSize=96m"
 EXPOSE 8080
 ENTRYPOINT ["java", "-XX:SharedArchiveFile=/opt/fhir/server/server.jsa", "-jar", "/opt/fhir/server/consent-fhir-server.jar"]

@@ -32,7 +32,7 @@ AUTH=${AUTH:-builtin}
 # glibc gives each busy thread its own malloc arena; two arenas keep the server's native memory flat
 SERVER_MALLOC_ARENA_MAX=${SERVER_MALLOC_ARENA_MAX:-2}
 # README.md's Set up command starts the server with these (README_DEFAULTS_ROUND measures what it gives)
-README_JAVA_OPTS=${README_JAVA_OPTS:--XX:+UseSerialGC -Xms256m -Xmx512m -XX:MaxMetaspaceSize=256m}
+README_JAVA_OPTS=${README_JAVA_OPTS:--XX:+UseSerialGC -Xms256m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:MetaspaceSize=96m}
 README_MALLOC_ARENA_MAX=${README_MALLOC_ARENA_MAX:-2}
 SKIP_BUNDLES_OVER_MB=${SKIP_BUNDLES_OVER_MB:-0}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-300}
