@@ -5,8 +5,11 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.model.util.JpaConstants;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.io.IOException;
@@ -15,8 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.consentfhir.storage.StorageProperties;
+import org.hl7.fhir.instance.model.api.IAnyResource;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.IdType;
@@ -70,6 +78,11 @@ class FhirProfilesLoader implements ApplicationRunner {
 
 	@Override
 	public void run(ApplicationArguments args) throws IOException {
+		load();
+	}
+
+	/** Stores what differs from the stored copies; returns how many resources it wrote or removed. */
+	int load() throws IOException {
 		int written = 0;
 		List<Resource> resources = new ArrayList<>(readAll());
 		List<String> switchedOn = storage.searchParametersOn();
@@ -80,8 +93,9 @@ class FhirProfilesLoader implements ApplicationRunner {
 				written++;
 			}
 		}
+		Map<String, Resource> stored = readStored(resources);
 		for (Resource resource : resources) {
-			if (storeIfChanged(resource)) {
+			if (storeIfChanged(resource, stored.get(key(resource)))) {
 				written++;
 			}
 		}
@@ -91,6 +105,7 @@ class FhirProfilesLoader implements ApplicationRunner {
 			validationSupport.invalidateCaches();
 		}
 		log.info("Loaded {} conformance resources from fhir-profiles/ ({} written)", resources.size(), written);
+		return written;
 	}
 
 	List<Resource> readAll() throws IOException {
@@ -112,11 +127,32 @@ class FhirProfilesLoader implements ApplicationRunner {
 				.toList();
 	}
 
-	private boolean storeIfChanged(Resource resource) {
+	/**
+	 * The stored copies of the given resources by {@link #key}, one synchronous {@code _id} search per
+	 * type: a start reads them all before it is ready, and one search costs what one read does.
+	 */
+	private Map<String, Resource> readStored(List<Resource> resources) {
+		Map<String, Resource> stored = new HashMap<>();
+		Map<String, List<Resource>> byType = resources.stream().collect(Collectors.groupingBy(Resource::fhirType));
+		byType.forEach((type, ofType) -> {
+			TokenOrListParam ids = new TokenOrListParam();
+			ofType.forEach(resource -> ids.addOr(new TokenParam(resource.getIdElement().getIdPart())));
+			SearchParameterMap byId = SearchParameterMap.newSynchronous().add(IAnyResource.SP_RES_ID, ids);
+			for (IBaseResource found : daoRegistry.getResourceDao(type).search(byId, new SystemRequestDetails()).getAllResources()) {
+				stored.put(key((Resource) found), (Resource) found);
+			}
+		});
+		return stored;
+	}
+
+	private static String key(Resource resource) {
+		return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+	}
+
+	private boolean storeIfChanged(Resource resource, Resource stored) {
 		@SuppressWarnings("unchecked")
 		IFhirResourceDao<Resource> dao = daoRegistry.getResourceDao((Class<Resource>) resource.getClass());
 		SystemRequestDetails request = new SystemRequestDetails();
-		Resource stored = readOrNull(dao, resource.getIdElement(), request);
 		if (stored != null && (SEEDED_TYPES.contains(resource.fhirType()) || sameContent(stored, resource))) {
 			return false;
 		}
