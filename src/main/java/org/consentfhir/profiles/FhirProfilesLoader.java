@@ -150,12 +150,12 @@ class FhirProfilesLoader implements ApplicationRunner {
 	}
 
 	private boolean storeIfChanged(Resource resource, Resource stored) {
-		@SuppressWarnings("unchecked")
-		IFhirResourceDao<Resource> dao = daoRegistry.getResourceDao((Class<Resource>) resource.getClass());
-		SystemRequestDetails request = new SystemRequestDetails();
 		if (stored != null && (SEEDED_TYPES.contains(resource.fhirType()) || sameContent(stored, resource))) {
 			return false;
 		}
+		@SuppressWarnings("unchecked")
+		IFhirResourceDao<Resource> dao = daoRegistry.getResourceDao((Class<Resource>) resource.getClass());
+		SystemRequestDetails request = new SystemRequestDetails();
 		if (resource instanceof SearchParameter parameter && parameter.getStatus() == PublicationStatus.RETIRED) {
 			// index rows written before it was switched off are never searched again: nothing to reindex
 			request.getUserData().put(JpaConstants.SKIP_REINDEX_ON_UPDATE, true);

@@ -8,6 +8,7 @@ import org.consentfhir.testsupport.EndToEndTest;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.ObservationDefinition;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,52 +24,46 @@ class FhirProfilesLoaderTest extends EndToEndTest {
 
 	@Test
 	void aRestartWritesNothing() throws Exception {
-		String profile = version("SearchParameter", "patient-abha");
+		String profile = read(SearchParameter.class, "patient-abha").getIdElement().getVersionIdPart();
 
 		assertThat(loader.load()).isZero();
 
-		assertThat(version("SearchParameter", "patient-abha")).isEqualTo(profile);
+		assertThat(read(SearchParameter.class, "patient-abha").getIdElement().getVersionIdPart()).isEqualTo(profile);
 	}
 
 	@Test
 	void keepsASitesEditOfAnAlertRule() throws Exception {
-		var dao = daoRegistry.getResourceDao(ObservationDefinition.class);
-		ObservationDefinition rule = dao.read(new IdType("ObservationDefinition/steps"), new SystemRequestDetails());
+		ObservationDefinition rule = read(ObservationDefinition.class, "steps");
 		String name = rule.getPreferredReportName();
-		rule.setPreferredReportName("daily steps, as this site calls them");
-		dao.update(rule, new SystemRequestDetails());
+		store(rule.setPreferredReportName("daily steps, as this site calls them"));
 		try {
 			assertThat(loader.load()).isZero();
 
-			assertThat(dao.read(new IdType("ObservationDefinition/steps"), new SystemRequestDetails()).getPreferredReportName())
+			assertThat(read(ObservationDefinition.class, "steps").getPreferredReportName())
 					.isEqualTo("daily steps, as this site calls them");
 		} finally {
-			dao.update(rule.setPreferredReportName(name), new SystemRequestDetails());
+			store(rule.setPreferredReportName(name));
 		}
 	}
 
 	@Test
 	void putsBackAStoredCopyThatDiffersFromTheProject() throws Exception {
-		var dao = daoRegistry.getResourceDao(CodeSystem.class);
-		CodeSystem stored = dao.read(new IdType("CodeSystem/alert-severity"), new SystemRequestDetails());
+		CodeSystem stored = read(CodeSystem.class, "alert-severity");
 		String title = stored.getTitle();
-		stored.setTitle("changed behind the server's back");
-		dao.update(stored, new SystemRequestDetails());
+		store(stored.setTitle("changed behind the server's back"));
 
 		assertThat(loader.load()).isEqualTo(1);
 
-		CodeSystem restored = dao.read(new IdType("CodeSystem/alert-severity"), new SystemRequestDetails());
-		assertThat(restored.getTitle()).isEqualTo(title);
-		assertThat(daoRegistry.getResourceDao(SearchParameter.class)
-						.read(new IdType("SearchParameter/patient-abha"), new SystemRequestDetails())
-						.getCode())
-				.isEqualTo("abha");
+		assertThat(read(CodeSystem.class, "alert-severity").getTitle()).isEqualTo(title);
+		assertThat(read(SearchParameter.class, "patient-abha").getCode()).isEqualTo("abha");
 	}
 
-	private String version(String type, String id) {
-		return daoRegistry.getResourceDao(type)
-				.read(new IdType(type, id), new SystemRequestDetails())
-				.getIdElement()
-				.getVersionIdPart();
+	private <T extends Resource> T read(Class<T> type, String id) {
+		return daoRegistry.getResourceDao(type).read(new IdType(type.getSimpleName(), id), new SystemRequestDetails());
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T extends Resource> void store(T resource) {
+		daoRegistry.getResourceDao((Class<T>) resource.getClass()).update(resource, new SystemRequestDetails());
 	}
 }
