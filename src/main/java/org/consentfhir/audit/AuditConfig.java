@@ -13,7 +13,7 @@ import org.consentfhir.interceptors.audit.AuditEventEntryGuardInterceptor;
 import org.consentfhir.interceptors.audit.AuditEventImmutabilityInterceptor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /** AuditEvents for every access: BALP capture on the FHIR endpoint, stored durably before the response. */
 @Configuration
@@ -24,9 +24,14 @@ public class AuditConfig {
 		return new AuditEventStore(dataSource, fhir);
 	}
 
+	/**
+	 * The group-commit writer stores with plain JDBC on its own thread, never inside a JPA
+	 * transaction, so its transactions are the DataSource's own: HAPI's JPA transaction manager
+	 * would open and close a Hibernate session around every batch for nothing.
+	 */
 	@Bean
-	DurableAuditSink durableAuditSink(AuditEventStore store, PlatformTransactionManager transactionManager) {
-		return new DurableAuditSink(store, transactionManager, Duration.ofSeconds(30));
+	DurableAuditSink durableAuditSink(AuditEventStore store, DataSource dataSource) {
+		return new DurableAuditSink(store, new DataSourceTransactionManager(dataSource), Duration.ofSeconds(30));
 	}
 
 	@Bean
