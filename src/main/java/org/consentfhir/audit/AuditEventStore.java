@@ -35,27 +35,12 @@ public class AuditEventStore {
 	public record Criteria(String patient, Set<String> types, Set<String> subtypes, Instant from, Instant to, int limit) {}
 
 	private final JdbcTemplate jdbc;
-	/** The events' own context (see {@link #eventContext}). */
 	private final FhirContext fhir;
 
 	public AuditEventStore(DataSource dataSource, FhirContext fhir) {
 		new ResourceDatabasePopulator(new ClassPathResource("audit/schema.sql")).execute(dataSource);
 		this.jdbc = new JdbcTemplate(dataSource);
-		this.fhir = eventContext(fhir);
-	}
-
-	/**
-	 * A context of its own for the events' JSON, with HAPI's search for resources to contain switched
-	 * off: before writing a resource, HAPI's parser walks every element for references that hold a
-	 * resource object without an id, to contain it. An AuditEvent's references are text only (the
-	 * events are built here from ids, or parsed from JSON, whose contained resources keep their
-	 * ids), so the walk never finds one, and it is two fifths of the time an event takes to encode.
-	 * The server's own context keeps HAPI's default.
-	 */
-	private static FhirContext eventContext(FhirContext server) {
-		FhirContext events = new FhirContext(server.getVersion().getVersion());
-		events.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
-		return events;
+		this.fhir = fhir;
 	}
 
 	/** Stores the events in the caller's transaction; each gets its id. */

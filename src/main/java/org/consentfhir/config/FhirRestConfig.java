@@ -118,6 +118,11 @@ public class FhirRestConfig {
 			AuditEventResourceProvider auditEvents,
 			FhirServerProperties properties) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
+		// What the server writes (responses, stored resource text, AuditEvents) names other resources by
+		// id: the contained resources a request sends keep theirs, and nothing here puts a resource object
+		// without an id into a reference. HAPI's search for such objects to contain, a walk of every
+		// element of everything written (about a third of encoding a search page), is switched off.
+		systemDao.getContext().getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
 		server.setImplementationDescription(properties.implementationDescription());
 		// AuditEvents live in the audit store, not in HAPI's JPA storage: its provider replaces HAPI's
 		server.registerProviders(resourceProviderFactory.createProviders().stream()

@@ -330,6 +330,25 @@ class FhirRestApiTest extends EndToEndTest {
 		client.create().resource(observation).execute();
 	}
 
+	@Test
+	void keepsAResourcesContainedResourcesAndTheirLocalReferences() {
+		String patient = createPatient(unique("Contained"));
+		String body = """
+				{"resourceType":"MedicationRequest","status":"active","intent":"order",
+				 "contained":[{"resourceType":"Medication","id":"med","code":{"text":"Metformin 500 mg tablet"}}],
+				 "medicationReference":{"reference":"#med"},"subject":{"reference":"Patient/%s"}}""".formatted(patient);
+		HttpResponse<String> created = send("POST", "/fhir/MedicationRequest", "application/fhir+json", body);
+		assertThat(created.statusCode()).isEqualTo(201);
+		String id = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/MedicationRequest/([^/]+)/.*", "$1");
+
+		for (String json : List.of(get("/fhir/MedicationRequest/" + id).body(),
+				get("/fhir/MedicationRequest?subject=Patient/" + patient).body())) {
+			assertThat(json).contains("\"contained\":[{\"resourceType\":\"Medication\",\"id\":\"med\"")
+					.contains("\"medicationReference\":{\"reference\":\"#med\"}")
+					.contains("Metformin 500 mg tablet");
+		}
+	}
+
 	static Observation vitalSign(String loinc, double value, String date) {
 		Observation observation = new Observation();
 		observation.setStatus(Observation.ObservationStatus.FINAL);
