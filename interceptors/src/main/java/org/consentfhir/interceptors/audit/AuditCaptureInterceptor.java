@@ -44,7 +44,7 @@ public class AuditCaptureInterceptor implements PolicyInterceptor {
 		this.sink = sink;
 		this.events = new AccessAuditEvents(context);
 		this.compartment = compartment;
-		this.balp = new BalpAuditEvents(context);
+		this.balp = new BalpAuditEvents(context, compartment);
 	}
 
 	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
@@ -88,7 +88,7 @@ public class AuditCaptureInterceptor implements PolicyInterceptor {
 	private void recordOperation(IPreResourceShowDetails details, ServletRequestDetails request) {
 		Set<String> patients = new TreeSet<>();
 		for (IBaseResource resource : shown(details)) {
-			patients.addAll(compartment.ownersOf(resource));
+			patients.addAll(compartment.ownersOfShown(resource, request));
 		}
 		@SuppressWarnings("unchecked")
 		Set<String> recorded = (Set<String>) request.getUserData().computeIfAbsent(OPERATION_PATIENTS_RECORDED, k -> new HashSet<String>());

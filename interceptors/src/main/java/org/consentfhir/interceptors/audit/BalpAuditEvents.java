@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.consentfhir.interceptors.consent.PatientCompartment;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
 import org.hl7.fhir.r4.model.Narrative;
@@ -49,14 +51,17 @@ final class BalpAuditEvents {
 
 	private final IBalpAuditContextServices context;
 
-	BalpAuditEvents(IBalpAuditContextServices context) {
+	private final PatientCompartment compartment;
+
+	BalpAuditEvents(IBalpAuditContextServices context, PatientCompartment compartment) {
 		this.context = context;
+		this.compartment = compartment;
 	}
 
 	/** The events of a read of one resource. */
 	List<AuditEvent> read(IBaseResource resource, ServletRequestDetails request) {
 		String data = context.massageResourceIdForStorage(request, resource, resource.getIdElement());
-		Set<String> owners = compartmentOwners(List.of(resource), request);
+		Set<String> owners = shownOwners(List.of(resource), request);
 		List<AuditEvent> events = new ArrayList<>();
 		if (owners.isEmpty()) {
 			AuditEvent event = common(request, BalpProfileEnum.BASIC_READ);
@@ -74,7 +79,7 @@ final class BalpAuditEvents {
 
 	/** The events of a search or a page of one that showed these resources. */
 	List<AuditEvent> query(Collection<IBaseResource> shown, ServletRequestDetails request) {
-		Set<String> owners = compartmentOwners(shown, request);
+		Set<String> owners = shownOwners(shown, request);
 		if (owners.isEmpty()) {
 			return List.of(query(request, BalpProfileEnum.BASIC_QUERY));
 		}
@@ -133,6 +138,24 @@ final class BalpAuditEvents {
 		return entity;
 	}
 
+	/**
+	 * The patients of shown resources: a Patient itself, and the compartment owners of the rest as
+	 * consent found them for the same request ({@link PatientCompartment#ownersOfShown}).
+	 */
+	private Set<String> shownOwners(Collection<IBaseResource> shown, ServletRequestDetails request) {
+		Set<String> owners = new TreeSet<>();
+		for (IBaseResource resource : shown) {
+			if ("Patient".equals(request.getFhirContext().getResourceType(resource))) {
+				owners.add(context.massageResourceIdForStorage(request, resource, resource.getIdElement())); // with its version, as BALP
+			} else {
+				compartment.ownersOfShown(resource, request).forEach(patient ->
+						owners.add(context.massageResourceIdForStorage(request, resource, new IdType("Patient", patient))));
+			}
+		}
+		return owners;
+	}
+
+	/** The patients of a written resource; a transaction's placeholders named by the ids they were stored under. */
 	private Set<String> compartmentOwners(Collection<IBaseResource> resources, ServletRequestDetails request) {
 		FhirContext fhir = request.getFhirContext();
 		FhirTerser terser = fhir.newTerser();

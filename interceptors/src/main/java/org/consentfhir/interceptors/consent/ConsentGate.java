@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import org.consentfhir.interceptors.transaction.TransactionPlaceholders;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -33,11 +34,23 @@ public final class ConsentGate {
 
 	/** The deciding denial, or null when the caller may have this stored resource. */
 	public ConsentDecision denialFor(ConsentCaller caller, IBaseResource resource, RequestDetails request) {
+		return denialFor(caller, resource, () -> compartment.ownersOf(resource), request);
+	}
+
+	/**
+	 * {@link #denialFor(ConsentCaller, IBaseResource, RequestDetails)} of a resource the request
+	 * loaded to show the caller, its patients found once per request ({@link PatientCompartment#ownersOfShown}).
+	 */
+	public ConsentDecision denialForShown(ConsentCaller caller, IBaseResource resource, RequestDetails request) {
+		return denialFor(caller, resource, () -> compartment.ownersOfShown(resource, request), request);
+	}
+
+	private ConsentDecision denialFor(ConsentCaller caller, IBaseResource resource, Supplier<List<String>> owners, RequestDetails request) {
 		String type = fhir.getResourceType(resource);
 		if ("Consent".equals(type) && caller != null && caller.readsEveryConsent()) {
 			return null;
 		}
-		return firstDenial(caller, type, compartment.ownersOf(resource), resource, request);
+		return firstDenial(caller, type, owners.get(), resource, request);
 	}
 
 	/**

@@ -1,8 +1,11 @@
 package org.consentfhir.interceptors.consent;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.util.FhirTerser;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -10,6 +13,8 @@ import org.hl7.fhir.instance.model.api.IIdType;
 
 /** The patients whose record a resource belongs to: the Patient itself, or its patient-compartment owners. */
 public final class PatientCompartment {
+
+	private static final String SHOWN_OWNERS = PatientCompartment.class.getName() + ".shownOwners";
 
 	private final FhirContext fhir;
 	private final FhirTerser terser;
@@ -40,11 +45,30 @@ public final class PatientCompartment {
 			IIdType id = resource.getIdElement();
 			return id == null || id.getIdPart() == null ? List.of() : List.of(id.getIdPart());
 		}
+		if (neverInARecord.contains(type)) {
+			return List.of();
+		}
 		return terser.getCompartmentOwnersForResource("Patient", resource, (Set<String>) null).stream()
 				.filter(owner -> owner.getResourceType() == null || "Patient".equals(owner.getResourceType()))
 				.map(IIdType::getIdPart)
 				.filter(id -> id != null && !id.isBlank())
 				.distinct()
 				.toList();
+	}
+
+	/**
+	 * {@link #ownersOf} of a resource the request loaded to show the caller (read, search, page,
+	 * operation), found once per request: consent's show-time check and the audit of what was shown
+	 * both ask for every such resource, and nothing changes it between the two. Never for a resource
+	 * being written, which the server may still change (placeholders, conditional references).
+	 */
+	public List<String> ownersOfShown(IBaseResource resource, RequestDetails request) {
+		if (request == null) {
+			return ownersOf(resource);
+		}
+		@SuppressWarnings("unchecked")
+		Map<IBaseResource, List<String>> known = (Map<IBaseResource, List<String>>)
+				request.getUserData().computeIfAbsent(SHOWN_OWNERS, key -> new IdentityHashMap<IBaseResource, List<String>>());
+		return known.computeIfAbsent(resource, this::ownersOf);
 	}
 }

@@ -116,7 +116,7 @@ public final class PatientConsentService implements IConsentService {
 
 	private ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
 		ConsentCaller caller = callers.of(request);
-		ConsentDecision denial = gate.denialFor(caller, resource, request);
+		ConsentDecision denial = gate.denialForShown(caller, resource, request);
 		if (denial == null) {
 			return ConsentOutcome.PROCEED;
 		}
