@@ -205,6 +205,38 @@ class ConsentBoundaryAttacksTest extends EndToEndTest {
 				.isEqualTo(practitioner);
 	}
 
+	/**
+	 * A transaction's conditional create of a directory entry: a caller who reads every Practitioner
+	 * gets the one that exists; one who reads none cannot learn that it exists, and gets a new one.
+	 */
+	@Test
+	void aConditionalCreateOfADirectoryEntryMatchesOnlyForACallerWhoReadsTheDirectory() {
+		String npi = unique("npi");
+		String existing = idPart(client.create().resource(new org.hl7.fhir.r4.model.Practitioner()
+				.addIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem("urn:test:npi").setValue(npi)))
+				.execute().getId().getValue());
+		String readsDirectory = clinic.userToken(clinic.doctor, "doctor", "user/Practitioner.crs");
+		String writesOnly = clinic.userToken(clinic.doctor, "doctor", "user/Practitioner.c");
+
+		Bundle.BundleEntryComponent matched = conditionalPractitioner(npi, readsDirectory);
+		Bundle.BundleEntryComponent unmatched = conditionalPractitioner(npi, writesOnly);
+
+		assertThat(matched.getResponse().getStatus()).startsWith("200");
+		assertThat(matched.getResponse().getLocation()).contains("Practitioner/" + existing + "/");
+		assertThat(unmatched.getResponse().getStatus()).startsWith("201");
+		assertThat(unmatched.getResponse().getLocation()).doesNotContain("Practitioner/" + existing + "/");
+	}
+
+	private Bundle.BundleEntryComponent conditionalPractitioner(String npi, String token) {
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setResource(new org.hl7.fhir.r4.model.Practitioner()
+						.addIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem("urn:test:npi").setValue(npi)))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Practitioner").setIfNoneExist("identifier=urn:test:npi|" + npi);
+		HttpResponse<String> response = send("POST", "/fhir", "application/fhir+json", json(transaction), "Authorization", "Bearer " + token);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return FHIR.newJsonParser().parseResource(Bundle.class, response.body()).getEntryFirstRep();
+	}
+
 	private Observation performedBy(String npi) {
 		Observation observation = observationOf(permitted);
 		observation.addPerformer(new Reference("Practitioner?identifier=urn:test:npi|" + npi));

@@ -166,6 +166,10 @@ public class ConditionalMatchNarrowingInterceptor implements PolicyInterceptor {
 		if (type == null || type.isBlank() || query.isBlank()) {
 			return null;
 		}
+		if (visibility.readsEveryOne(request, type)) {
+			// nobody's record (a Practitioner, an Organization) and the caller reads all of the type: no match is hidden
+			return null;
+		}
 		List<IBaseResource> matches = stored.matching(type, query, MATCHES_LOOKED_AT);
 		if (matches == null || matches.isEmpty()) {
 			return null;
