@@ -254,6 +254,14 @@ fetch_token() {
 	fi
 }
 rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
+# CPU ticks (user + system) of the server, of every PostgreSQL process, and the machine's busy and
+# total ticks: around a mix round they say where its CPU went (the load client has the rest)
+proc_ticks() { local p t=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }'))); done; echo "$t"; }
+cpu_snapshot() {
+	local busy total
+	read -r busy total < <(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+	echo "$(proc_ticks "$SERVER_PID") $(proc_ticks $(pgrep -x postgres || true)) $busy $total"
+}
 
 # ------------------------------------------------------------------ metrics
 METRIC_NAMES=(); METRIC_VALUES=(); METRIC_NOTES=(); FLAGS=()
@@ -330,8 +338,16 @@ mix() {
 	metric "startup_loaded_db_spring_s.policy_$label" "${STARTED_S:-n/a}"
 	metric "rss_after_restart_mib.policy_$label" "$(rss_mib)"
 	log "read/search mix, policy $label: $CONNECTIONS connections, ${WARMUP_SECONDS}s warm-up + ${MIX_SECONDS}s"
+	local cpu_before cpu_after; cpu_before=$(cpu_snapshot)
 	client mix "$BASE" "$CONNECTIONS" "$MIX_SECONDS" "$WARMUP_SECONDS" "$MIX_SINCE" | tee "$out" \
 		|| die "the mix could not run (see above; server log: $RUN_DIR/server-mix-policy-$label.log)"
+	cpu_after=$(cpu_snapshot)
+	# the machine's two cores over the round (warm-up and measured phase): the server's share, the database's, idle
+	local shares; shares=$(awk -v a="$cpu_before" -v b="$cpu_after" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[4] - x[4];
+		if (t <= 0) { print "n/a n/a n/a"; exit } printf "%.2f %.2f %.2f", (y[1] - x[1]) / t, (y[2] - x[2]) / t, 1 - (y[3] - x[3]) / t }')
+	metric "mix_cpu_share_server.policy_$label" "$(cut -d' ' -f1 <<< "$shares")" "share of the machine's CPU over the round (warm-up included)"
+	metric "mix_cpu_share_database.policy_$label" "$(cut -d' ' -f2 <<< "$shares")" "every PostgreSQL process"
+	metric "mix_cpu_share_idle.policy_$label" "$(cut -d' ' -f3 <<< "$shares")" "the load client has most of the rest"
 	metric "mix_rps.policy_$label" "$(field "$out" mix rps)" "requests/s, $CONNECTIONS connections"
 	metric "mix_p50_ms.policy_$label" "$(field "$out" mix p50_ms)"
 	metric "mix_p99_ms.policy_$label" "$(field "$out" mix p99_ms)"
