@@ -5,6 +5,8 @@ import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderAppliesTo;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.List;
 import org.consentfhir.interceptors.auth.SmartScope.Context;
 import org.consentfhir.interceptors.auth.SmartScope.Permission;
@@ -33,6 +35,11 @@ import org.hl7.fhir.r4.model.IdType;
  *       {@code $validate}, {@code $snapshot}, {@code $meta}) have their rules here; every operation the
  *       server adds brings its own {@link OperationRule}, given to the constructor.</li>
  * </ul>
+ *
+ * <p>The rules of one set of scopes and one patient are built once and kept ({@link #GRANTS_KEPT}
+ * of them): HAPI's rules are settings, read and never changed while a request is judged, so one
+ * list serves every request of the same grant, on any thread. The up-front refusal, which looks at
+ * the request, is decided for each request before them.
  */
 public final class ScopeRules {
 
@@ -45,7 +52,14 @@ public final class ScopeRules {
 	/** HAPI's {@code Patient/[id]/$everything}: every resource of its answer must be readable too. */
 	private static final OperationRule EVERYTHING = OperationRule.onPatient("$everything", "Patient", "Patient", true);
 
+	/** How many grants' rules are kept; one per distinct set of scopes and patient in use. */
+	static final int GRANTS_KEPT = 10_000;
+
+	/** What the rules depend on: the token's usable scopes and its patient. */
+	private record Grant(List<SmartScope> scopes, String patient) {}
+
 	private final List<OperationRule> operations;
+	private final Cache<Grant, List<IAuthRule>> rulesOfGrant = Caffeine.newBuilder().maximumSize(GRANTS_KEPT).build();
 
 	/** @param operations the access rules the server's own operations bring */
 	public ScopeRules(List<OperationRule> operations) {
@@ -60,7 +74,11 @@ public final class ScopeRules {
 		if (refusal != null) {
 			return new RuleBuilder().denyAll(refusal).build();
 		}
-		IdType patient = token.patient() == null ? null : new IdType("Patient", token.patient());
+		return rulesOfGrant.get(new Grant(scopes, token.patient()), grant -> List.copyOf(rulesFor(grant.scopes(), grant.patient())));
+	}
+
+	private List<IAuthRule> rulesFor(List<SmartScope> scopes, String patientId) {
+		IdType patient = patientId == null ? null : new IdType("Patient", patientId);
 		RuleBuilder rules = new RuleBuilder();
 		rules.allow("metadata is public").metadata().andThen()
 				.allow("transaction and batch entries are checked one by one").transaction().withAnyOperation().andApplyNormalRules();
