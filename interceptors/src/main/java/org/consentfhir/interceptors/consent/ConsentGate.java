@@ -4,9 +4,12 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.consentfhir.interceptors.transaction.TransactionPlaceholders;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Consent;
 
 /**
  * One consent check for one resource and one caller: every patient whose record the resource is in
@@ -15,8 +18,20 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * registration desk, which records and revokes Consents ({@link ConsentCaller#readsEveryConsent()});
  * who may write one is {@link ConsentAuthorship}'s rule, not this. Each denial and each break-glass
  * permit is noted in the request's {@link ConsentDecisionLog} for the audit trail.
+ *
+ * <p>Within one request, the answer for a patient and a type of record is worked out once and
+ * used for each further record of that type in the patient's record, as long as the patient's
+ * Consents are the same ones (the same cached list from the {@link ConsentSource}) and none of
+ * them looks at when a record was made ({@code dataPeriod}); otherwise each record is decided
+ * on its own. A page of fifty Observations of one patient costs one decision, not fifty.
  */
 public final class ConsentGate {
+
+	/** The request's decisions, by patient and type of record (user data of the request). */
+	private static final String DECIDED_IN_THIS_REQUEST = ConsentGate.class.getName() + ".decided";
+
+	/** A decision and the Consents it was taken from. */
+	private record Decided(List<Consent> consents, ConsentDecision decision) {}
 
 	private final FhirContext fhir;
 	private final PatientCompartment compartment;
@@ -82,7 +97,7 @@ public final class ConsentGate {
 		if (!caller.isPatient(patient) && ConsentDecider.looksAtRecordDates(source.consentsOf(patient))) {
 			return false;
 		}
-		ConsentDecision decision = decide(caller, patient, type, null);
+		ConsentDecision decision = decide(caller, patient, type, null, null);
 		return decision.permitted() && !decision.breakGlass();
 	}
 
@@ -114,7 +129,7 @@ public final class ConsentGate {
 				ConsentDecisionLog.of(request).noteDenial(patient, unknown);
 				return unknown;
 			}
-			ConsentDecision decision = decide(caller, patient, type, resource);
+			ConsentDecision decision = decide(caller, patient, type, resource, request);
 			if (decision.breakGlass()) {
 				ConsentDecisionLog.of(request).noteBreakGlass(patient, decision);
 			}
@@ -126,7 +141,7 @@ public final class ConsentGate {
 		return null;
 	}
 
-	private ConsentDecision decide(ConsentCaller caller, String patient, String type, IBaseResource resource) {
+	private ConsentDecision decide(ConsentCaller caller, String patient, String type, IBaseResource resource, RequestDetails request) {
 		if (caller.isPatient(patient)) {
 			return ConsentDecision.permit(null, "the patient has access to their own record");
 		}
@@ -134,8 +149,25 @@ public final class ConsentGate {
 			return ConsentDecision.breakGlass(null, "break-the-glass on this request by " + caller.description()
 					+ " (reason: " + caller.breakGlassReason() + ")");
 		}
+		List<Consent> consents = source.consentsOf(patient);
+		Map<String, Decided> decided = request == null ? null : decidedIn(request);
+		String key = patient + '\u0000' + type;
+		Decided earlier = decided == null ? null : decided.get(key);
+		if (earlier != null && earlier.consents() == consents) {
+			return earlier.decision();
+		}
 		AccessRequest access = new AccessRequest(patient, caller.actors(), caller.purpose(), type,
 				resource == null ? null : RecordDates.of(resource), clock.instant(), false);
-		return decider.decide(access, source.consentsOf(patient));
+		ConsentDecision decision = decider.decide(access, consents);
+		if (decided != null && !ConsentDecider.looksAtRecordDates(consents)) {
+			decided.put(key, new Decided(consents, decision));
+		}
+		return decision;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Decided> decidedIn(RequestDetails request) {
+		// HAPI's search may check matches on its own thread while the request's thread shows a page
+		return (Map<String, Decided>) request.getUserData().computeIfAbsent(DECIDED_IN_THIS_REQUEST, k -> new ConcurrentHashMap<>());
 	}
 }
