@@ -1,5 +1,7 @@
 package org.consentfhir.interceptors.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.URI;
 import java.util.Optional;
 
@@ -12,6 +14,9 @@ import java.util.Optional;
 public final class BearerCredentials {
 
 	private static final String BEARER = "Bearer ";
+
+	/** A server answers at one base URL or a few: each one's origin is parsed once. */
+	private static final Cache<String, String> ORIGINS = Caffeine.newBuilder().maximumSize(64).build();
 
 	private BearerCredentials() {}
 
@@ -30,7 +35,9 @@ public final class BearerCredentials {
 
 	/** Scheme, host and port of a URL, e.g. {@code http://localhost:8080}. */
 	public static String originOf(String url) {
-		URI uri = URI.create(url);
-		return uri.getScheme() + "://" + uri.getRawAuthority();
+		return ORIGINS.get(url, u -> {
+			URI uri = URI.create(u);
+			return uri.getScheme() + "://" + uri.getRawAuthority();
+		});
 	}
 }
