@@ -92,6 +92,32 @@ class BuiltinAuthorizationServerTest extends EndToEndTest {
 	}
 
 	@Test
+	void aRegistrationReadBackIsAudited() {
+		String registrationToken = oauth.clientCredentials(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, "client.create").text("access_token");
+		OAuth.Reply registered = oauth.json("POST", "/connect/register", registrationToken, """
+				{"client_name":"Read back","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic",
+				 "scope":"system/Practitioner.rs","redirect_uris":["https://unused.example"]}""");
+		String clientId = registered.text("client_id");
+
+		OAuth.Reply read = oauth.json("GET", "/connect/register?client_id=" + clientId, registered.text("registration_access_token"), null);
+
+		assertThat(read.status()).as(read.body()).isEqualTo(200);
+		assertThat(read.text("client_id")).isEqualTo(clientId);
+		java.util.List<org.hl7.fhir.r4.model.AuditEvent> reads = client.search()
+				.byUrl("AuditEvent?type=http://terminology.hl7.org/CodeSystem/audit-event-type|rest"
+						+ "&subtype=http://hl7.org/fhir/restful-interaction|read&_sort=-date&_count=200")
+				.returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry().stream()
+				.map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+				.filter(e -> clientId.equals(e.getEntityFirstRep().getWhat().getIdentifier().getValue()))
+				.toList();
+		assertThat(reads).singleElement().satisfies(e -> {
+			assertThat(e.getAction()).isEqualTo(org.hl7.fhir.r4.model.AuditEvent.AuditEventAction.R);
+			assertThat(e.getOutcomeDesc()).isEqualTo("client registration read at /connect/register");
+			assertThat(e.getAgentFirstRep().getWho().getIdentifier().getValue()).isEqualTo(clientId);
+		});
+	}
+
+	@Test
 	void signInsSuccessesFailuresAndLockoutsAreAudited() {
 		String username = unique("aud");
 		String password = oauth.createUser(username, "nurse", null);

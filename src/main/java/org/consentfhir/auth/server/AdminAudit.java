@@ -11,11 +11,15 @@ import org.hl7.fhir.r4.model.Identifier;
  * Puts every change an administrator makes to who may sign in or call the server on the record:
  * an AuditEvent of DICOM type 110137 "User Security Attributes Changed" for a user created,
  * disabled, enabled or given a new password, a client registered (at {@code /connect/register} or as a device's), a client removed. It names the
- * administrator (client and person of the admin token) and the user or client changed.
+ * administrator (client and person of the admin token) and the user or client changed. A client's
+ * registration read back at {@code /connect/register} is on the record too, as a RESTful read.
  */
 final class AdminAudit {
 
 	static final String CLIENT_ID_SYSTEM = "urn:consentfhir:client-id";
+	private static final Coding CHANGED = new Coding(SignInAudit.DCM, "110137", "User Security Attributes Changed");
+	private static final Coding RESTFUL = new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation");
+	private static final Coding READ = new Coding("http://hl7.org/fhir/restful-interaction", "read", "read");
 
 	private final IBalpAuditEventSink sink;
 
@@ -38,6 +42,14 @@ final class AdminAudit {
 		sink.recordAuditEvent(event(registrar, "client " + registrar, null, AuditEvent.AuditEventAction.C, CLIENT_ID_SYSTEM, clientId, description));
 	}
 
+	/** The registration of {@code clientId} read at {@code /connect/register} by the client {@code reader} (its token's subject). */
+	void clientRegistrationRead(String reader, String clientId) {
+		AuditEvent event = event(reader, "client " + reader, null, AuditEvent.AuditEventAction.R, CLIENT_ID_SYSTEM, clientId,
+				"client registration read at /connect/register");
+		event.setType(RESTFUL.copy()).addSubtype(READ.copy());
+		sink.recordAuditEvent(event);
+	}
+
 	private static AuditEvent event(AccessToken admin, AuditEvent.AuditEventAction action, String system, String changed,
 			String description) {
 		return event(admin.clientId(), admin.describe(), admin.fhirUser(), action, system, changed, description);
@@ -46,7 +58,7 @@ final class AdminAudit {
 	private static AuditEvent event(String adminClient, String adminDescription, String adminUser, AuditEvent.AuditEventAction action,
 			String system, String changed, String description) {
 		AuditEvent event = new AuditEvent();
-		event.setType(new Coding(SignInAudit.DCM, "110137", "User Security Attributes Changed"));
+		event.setType(CHANGED.copy());
 		event.setAction(action);
 		event.setRecorded(new Date());
 		event.setOutcome(AuditEvent.AuditEventOutcome._0);

@@ -13,9 +13,10 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
 
 /**
  * The answer of {@code /connect/register}, as Spring Authorization Server gives it (201 with the
- * registration for a POST, 200 for a read), after a registration has been put on the record: a client
+ * registration for a POST, 200 for a read), after the request has been put on the record: a client
  * registered is a change to who may call the server, audited as the admin API's changes are
- * ({@link AdminAudit}), naming the client that registered it.
+ * ({@link AdminAudit}), naming the client that registered it; a registration read back is audited as a
+ * read, naming the client that read it.
  */
 final class RegistrationResponse implements AuthenticationSuccessHandler {
 
@@ -31,11 +32,14 @@ final class RegistrationResponse implements AuthenticationSuccessHandler {
 			throws IOException {
 		OidcClientRegistrationAuthenticationToken registration = (OidcClientRegistrationAuthenticationToken) authentication;
 		boolean registered = HttpMethod.POST.matches(request.getMethod());
+		// the principal is the registration endpoint's access token; its subject is the client it was issued to
+		String caller = ((Authentication) registration.getPrincipal()).getName();
+		String clientId = registration.getClientRegistration().getClientId();
 		if (registered) {
-			// the principal is the registering access token; its subject is the client it was issued to
-			Authentication registrar = (Authentication) registration.getPrincipal();
-			audit.clientRegistered(registrar.getName(), registration.getClientRegistration().getClientId(),
+			audit.clientRegistered(caller, clientId,
 					"client registered at /connect/register with scope " + String.join(" ", registration.getClientRegistration().getScopes()));
+		} else {
+			audit.clientRegistrationRead(caller, clientId);
 		}
 		ServletServerHttpResponse answer = new ServletServerHttpResponse(response);
 		answer.setStatusCode(registered ? HttpStatus.CREATED : HttpStatus.OK);
