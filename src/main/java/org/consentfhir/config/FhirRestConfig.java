@@ -18,6 +18,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.openapi.OpenApiInterceptor;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
@@ -32,7 +33,10 @@ import org.consentfhir.interceptors.StorageInterceptor;
 import org.consentfhir.interceptors.http.IfMatchPreconditionInterceptor;
 import org.consentfhir.interceptors.inputguard.RequestBodyGuardInterceptor;
 import org.consentfhir.interceptors.inputguard.SearchLimitInterceptor;
+import org.consentfhir.interceptors.consent.PatientConsentInterceptor;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
+import org.consentfhir.interceptors.search.OnePatientSearch;
+import org.consentfhir.interceptors.search.OnePatientSearchInterceptor;
 import org.consentfhir.interceptors.transaction.TransactionPlaceholderInterceptor;
 import org.consentfhir.interceptors.validation.DeclaredProfileValidatingInterceptor;
 import org.consentfhir.interceptors.auth.FhirOperation;
@@ -76,6 +80,13 @@ public class FhirRestConfig {
 	@Bean
 	SearchLimitInterceptor searchLimitInterceptor(FhirServerProperties properties) {
 		return new SearchLimitInterceptor(properties.maxSearchParameters());
+	}
+
+	/** With the policy off nothing filters a caller's matches before they are stored. */
+	@Bean
+	OnePatientSearchInterceptor onePatientSearchInterceptor(FhirContext fhir, PatientConsentInterceptor consent, FhirServerProperties properties) {
+		return new OnePatientSearchInterceptor(new OnePatientSearch(fhir),
+				properties.policyEnabled() ? consent::filtersForCaller : request -> false);
 	}
 
 	@Bean

@@ -100,5 +100,15 @@ public final class InterceptorOrder {
 	/** A notification is withheld unless its subscriber may read what matched; HAPI's own delivery hooks use order 0. */
 	public static final int SUBSCRIPTION_DELIVERY = 0;
 
+	/**
+	 * A search of one patient's records is made synchronous once the input guards have checked its paging
+	 * parameters and the search is parsed; its page's {@code next} link is put back after consent's
+	 * outgoing check.
+	 */
+	public static final int ONE_PATIENT_SEARCH = 300;
+
+	/** A synchronous page is counted as it is shown, before consent (HAPI's order 100) withholds anything. */
+	public static final int ONE_PATIENT_SEARCH_PAGE = 50;
+
 	private InterceptorOrder() {}
 }

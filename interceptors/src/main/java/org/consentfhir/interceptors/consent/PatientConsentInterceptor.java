@@ -1,5 +1,6 @@
 package org.consentfhir.interceptors.consent;
 
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import org.consentfhir.interceptors.policy.PolicyInterceptor;
 
@@ -23,7 +24,15 @@ import org.consentfhir.interceptors.policy.PolicyInterceptor;
  */
 public class PatientConsentInterceptor extends ConsentInterceptor implements PolicyInterceptor {
 
+	private final PatientConsentService service;
+
 	public PatientConsentInterceptor(PatientConsentService service) {
 		super(service);
+		this.service = service;
+	}
+
+	/** Whether the matches of this request's search are filtered for its caller before HAPI stores them. */
+	public boolean filtersForCaller(RequestDetails request) {
+		return service.filtersForCaller(request);
 	}
 }

@@ -76,11 +76,21 @@ public final class PatientConsentService implements IConsentService {
 	 * search serves this caller alone (HAPI's consent interceptor never reuses it for another).
 	 * HAPI's history bundles cannot leave out a resource when shown, so history is filtered before too.
 	 * A search of one patient's records that the patient permits as a whole ({@link WholeRecordSearch})
-	 * is not: it is stored as it is, and may be answered from a stored search of the same criteria.
+	 * is not: it is run as it is, synchronously ({@link org.consentfhir.interceptors.search.OnePatientSearchInterceptor}).
 	 */
 	@Override
 	public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
 		return FILTERED_BEFORE_STORED.contains(request.getRestOperationType()) && !wholeRecord.permittedUpFront(request);
+	}
+
+	/**
+	 * Whether HAPI filters this request's matches for its caller before it stores them: as it asks
+	 * {@code canSeeResource} of them ({@link #shouldProcessCanSeeResource}) unless the caller is one the
+	 * site trusts, whose requests it lets through without asking.
+	 */
+	public boolean filtersForCaller(RequestDetails request) {
+		ConsentCaller caller = callers.of(request);
+		return (caller == null || !caller.trusted()) && shouldProcessCanSeeResource(request, null);
 	}
 
 	/**
