@@ -28,8 +28,8 @@ import org.hl7.fhir.r4.model.Bundle;
  * <p>Only a search whose stored results would serve any caller alike is run so: not one whose matches
  * are filtered for this caller before they are stored ({@code filteredForCaller}: consent's
  * record-by-record decisions, whose pages must be full and whose number of pages must say nothing of
- * hidden records), not one with includes, a total or a count, and not a GET entry of a batch or
- * transaction. When a record of a full page is withheld as it is shown (a record also in the record of
+ * hidden records), not one with includes, a total, a summary or {@code _count=0}, and not a GET entry
+ * of a batch or transaction. When a record of a full page is withheld as it is shown (a record also in the record of
  * a patient who does not permit the caller), HAPI takes the short page for the last one; the page's
  * {@code next} link is then put back, so nothing after it is lost.
  *
@@ -60,6 +60,7 @@ public class OnePatientSearchInterceptor implements EndpointInterceptor {
 				|| search.getOffset() != null || search.isLoadSynchronous() || search.getLoadSynchronousUpTo() != null
 				|| search.hasIncludes() || search.hasRevIncludes() || search.getEverythingMode() != null
 				|| search.getSearchTotalMode() != null || search.getSummaryMode() != null
+				|| search.getCount() != null && search.getCount() < 1
 				|| onePatient.patientOf(request.getResourceName(), request.getParameters()) == null
 				|| filteredForCaller.test(request)) {
 			return;
