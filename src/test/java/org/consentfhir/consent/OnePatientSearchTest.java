@@ -39,6 +39,8 @@ class OnePatientSearchTest extends ClinicTest {
 		all.addAll(ids(second));
 		assertThat(all).containsExactlyInAnyOrderElementsOf(stored);
 		assertThat(storedSearches(code)).as("no row in HAPI's search tables").isZero();
+		assertThat(client.search().byUrl("AuditEvent?patient=Patient/" + consenting + "&subtype=search-type&_count=100")
+				.returnBundle(Bundle.class).execute().getEntry()).as("each page is on the audit trail").hasSizeGreaterThanOrEqualTo(2);
 	}
 
 	@Test

@@ -76,7 +76,7 @@ public class OnePatientSearchInterceptor implements EndpointInterceptor {
 	@Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = InterceptorOrder.ONE_PATIENT_SEARCH_PAGE)
 	public void storagePreshowResources(IPreResourceShowDetails details, RequestDetails request) {
 		if (request != null && request.getUserData().containsKey(PAGE_SIZE_KEY)) {
-			request.getUserData().merge(LOADED_KEY, details.size(), (a, b) -> Math.max((Integer) a, (Integer) b));
+			request.getUserData().put(LOADED_KEY, details.size()); // a synchronous page is shown once
 		}
 	}
 
